@@ -1,0 +1,221 @@
+"""Command-line interface: the only place that wires files to the library.
+
+Exit codes: 0 success, 2 bad input or usage, 1 unexpected failure. Problems
+with input are printed one per line to stderr as ``FILE: key.path: message``,
+never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from costmodel import __version__
+from costmodel._files import write_outputs
+from costmodel.evaluation import Evaluation, evaluate
+from costmodel.reports.formatting import format_number, format_rate, format_vnd
+from costmodel.reports.labels import LANGS, label
+from costmodel.reports.workbook import workbook_bytes
+from costmodel.scenario import ScenarioError, load_scenario
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one line and the usage (its default)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="costmodel", description="Rent, buy or hybrid: life-cycle cost comparison of IT options.")
+    parser.add_argument("--version", action="version", version=f"costmodel {__version__}")
+    parser.add_argument("--traceback", action="store_true", help="show the full traceback of an unexpected error")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="evaluate one scenario and write its tables")
+    run.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
+    run.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    run.add_argument("--lang", choices=LANGS, default="vi", help="language of the printed table and workbook (default vi)")
+
+    val = sub.add_parser("validate", help="check scenario files and list every problem")
+    val.add_argument("files", type=Path, nargs="+", metavar="FILE")
+
+    rep = sub.add_parser("report", help="run every scenario in a folder (the main job)")
+    rep.add_argument("--scenarios", type=Path, default=Path("scenarios"), metavar="DIR", help="default: scenarios/")
+    rep.add_argument("-o", "--output", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
+    rep.add_argument("--lang", choices=LANGS, default="vi")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+        return int(exc.code or 0)
+    try:
+        if args.command == "run":
+            return _cmd_run(args)
+        if args.command == "validate":
+            return _cmd_validate(args)
+        if args.command == "report":
+            return _cmd_report(args)
+    except ScenarioError as exc:
+        _print_problems(exc)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("costmodel: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - last-resort message instead of a traceback
+        if args.traceback:
+            raise
+        print(f"costmodel: unexpected error: {type(exc).__name__}: {exc} (run with --traceback for details)", file=sys.stderr)
+        return EXIT_FAILURE
+    parser.error(f"unknown command {args.command!r}")  # pragma: no cover
+    return EXIT_BAD_INPUT  # pragma: no cover
+
+
+def _print_problems(exc: ScenarioError) -> None:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------
+# run
+# ---------------------------------------------------------------------------
+
+
+def _csv_bytes(table: pd.DataFrame) -> bytes:
+    # Full precision, no rounding: repr-exact floats; empty cells for missing values.
+    return table.to_csv(index=False, float_format=None, lineterminator="\n").encode("utf-8")
+
+
+def _render_outputs(result: Evaluation, lang: str) -> dict[str, bytes]:
+    files = {f"{name}.csv": _csv_bytes(table) for name, table in result.tables.items()}
+    files["workbook.xlsx"] = workbook_bytes(result, lang)
+    return files
+
+
+def _run_one(path: Path, outdir: Path, lang: str) -> tuple[Evaluation, list[Path]]:
+    scenario = load_scenario(path)
+    result = evaluate(scenario)
+    files = _render_outputs(result, lang)  # render everything before writing anything
+    written = write_outputs(outdir, files)
+    return result, written
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
+    result, written = _run_one(args.scenario, outdir, args.lang)
+    print_summary(result, args.lang)
+    print(f"{label('wrote', args.lang)} {len(written)}: " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def print_summary(result: Evaluation, lang: str = "vi", file=None) -> None:
+    """Print the ranked summary table (whole VND, grouped by language)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    file = file if file is not None else sys.stdout
+    console = Console(file=file, width=None if file.isatty() else 200, highlight=False)
+    s = result.scenario
+    table = Table(title=f"{label('title', lang)}: {s.title}", title_justify="left")
+    for key in ("rank", "option", "pv_cost", "eac", "nominal_outlay", "residual_value", "net_savings", "sir", "airr", "simple_payback_year"):
+        justify = "left" if key == "option" else "right"
+        table.add_column(label(key, lang), justify=justify)
+    for row in result.summary.sort_values("rank", kind="stable").itertuples(index=False):
+        name = f"{row.option} - {row.name}"
+        if row.option == s.baseline:
+            name += f" ({label('baseline', lang)})"
+        table.add_row(
+            str(row.rank),
+            name,
+            format_vnd(row.pv_cost, lang),
+            format_vnd(row.eac, lang),
+            format_vnd(row.nominal_outlay, lang),
+            format_vnd(row.residual_value, lang),
+            format_vnd(row.net_savings, lang),
+            format_number(row.sir, 2, lang),
+            format_rate(row.airr, lang),
+            "" if pd.isna(row.simple_payback_year) else str(row.simple_payback_year),
+        )
+    console.print(table)
+    console.print(
+        label("conventions", lang).format(base_year=s.base_year, rate=format_rate(s.discount_rate, lang), currency=s.currency)
+    )
+    best = result.summary.loc[result.summary["rank"] == 1].iloc[0]
+    console.print(f"{label('preferred', lang)}: {best.option} - {best['name']} ({format_vnd(best.pv_cost, lang)} {s.currency})")
+
+
+# ---------------------------------------------------------------------------
+# validate
+# ---------------------------------------------------------------------------
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            _print_problems(exc)
+            status = EXIT_BAD_INPUT
+        else:
+            print(f"{path}: ok")
+    return status
+
+
+# ---------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    if not args.scenarios.is_dir():
+        print(f"{args.scenarios}: not a directory (expected the folder of scenario .toml files)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    paths = sorted(p for p in args.scenarios.glob("*.toml") if _is_cost_scenario(p))
+    if not paths:
+        print(f"{args.scenarios}: no scenario files (*.toml with a [scenario] table)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    status = EXIT_OK
+    index: list[tuple[str, str, list[Path]]] = []
+    for path in paths:
+        try:
+            result, written = _run_one(path, args.output / path.stem, args.lang)
+        except ScenarioError as exc:
+            _print_problems(exc)
+            status = EXIT_BAD_INPUT
+            continue
+        print_summary(result, args.lang)
+        print()
+        index.append((path.name, result.preferred, written))
+    print(f"{label('wrote', args.lang)} -> {args.output.resolve()}")
+    for name, preferred, written in index:
+        print(f"  {name}  [{label('preferred', args.lang)}: {preferred}]")
+        for p in written:
+            print(f"    {p}")
+    return status
+
+
+def _is_cost_scenario(path: Path) -> bool:
+    """True for TOML files with a top-level ``[scenario]`` table (cost scenarios).
+
+    Other TOML files in the folder (e.g. procurement plans) are left to their
+    own commands. A file that cannot be read is treated as a scenario so that
+    its problem is reported.
+    """
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    return "scenario" in data or "options" in data

@@ -1,0 +1,192 @@
+"""Ledger -> summary, budget and cumulative tables.
+
+Metrics never change the ledger; every number here is a sum over ledger rows
+(NIST Handbook 135 for LCC, SIR, AIRR and payback; the equivalent annual
+cost is the "annual value" of NIST BLCC reports).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from costmodel import finance
+from costmodel.scenario import BUDGETS, Scenario
+
+__all__ = [
+    "BUDGET_COLUMNS",
+    "CUMULATIVE_COLUMNS",
+    "PAYBACK_RELATIVE_TOLERANCE",
+    "SUMMARY_COLUMNS",
+    "budget_table",
+    "cumulative_table",
+    "summary_table",
+]
+
+SUMMARY_COLUMNS = [
+    "option",
+    "name",
+    "pv_cost",
+    "nominal_outlay",
+    "residual_value",
+    "eac",
+    "unit_cost",
+    "rank",
+    "net_savings",
+    "sir",
+    "airr",
+    "simple_payback_year",
+    "discounted_payback_year",
+]
+BUDGET_COLUMNS = ["option", "year", "budget", "nominal"]
+CUMULATIVE_COLUMNS = ["option", "year", "cumulative_nominal", "cumulative_present_value"]
+
+#: A cumulative saving within this fraction of the baseline's pv_cost of zero
+#: counts as zero when finding the payback year (rounding noise).
+PAYBACK_RELATIVE_TOLERANCE = 1e-9
+
+
+def _yearly(ledger: pd.DataFrame, scenario: Scenario, value: str) -> pd.DataFrame:
+    """Option x horizon-year table of ``value`` summed over non-residual rows."""
+    rows = ledger[ledger["kind"] != "residual"]
+    table = rows.pivot_table(index="option", columns="year", values=value, aggfunc="sum", fill_value=0.0)
+    ids = [o.id for o in scenario.options]
+    return table.reindex(index=ids, columns=scenario.years, fill_value=0.0).astype(float)
+
+
+def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """One row per option with the decision metrics, in file order.
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        From :func:`costmodel.ledger.build_ledger`.
+    scenario : Scenario
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUMMARY_COLUMNS`:
+
+        * ``pv_cost`` = sum of present_value [VND];
+        * ``nominal_outlay`` = sum of nominal of non-residual rows [VND];
+        * ``residual_value`` = undiscounted residual credit, positive [VND];
+        * ``eac`` = pv_cost x CRF(r, n), n = end_year - start_year + 1 [VND/year];
+        * ``unit_cost`` = pv_cost / sum_y driver_y x DF(y) [VND/unit-year];
+        * ``rank`` = 1 for the lowest pv_cost (ties: file order);
+        * against the baseline B (NaN on B's row): ``net_savings`` =
+          pv_B - pv_A; ``sir`` = S / dI (NIST Handbook 135) when dI > 0;
+          ``airr`` = (1 + r) * sir ** (1/n) - 1 when sir > 0; payback years
+          (first year from which the cumulative saving stays >= 0).
+    """
+    ids = [o.id for o in scenario.options]
+    r = scenario.discount_rate
+    n = scenario.n_years
+    by_option = ledger.groupby("option", sort=False)
+    pv = by_option["present_value"].sum().reindex(ids, fill_value=0.0)
+    is_res = ledger["kind"] == "residual"
+    outlay = ledger[~is_res].groupby("option")["nominal"].sum().reindex(ids, fill_value=0.0)
+    residual = -ledger[is_res].groupby("option")["nominal"].sum().reindex(ids, fill_value=0.0) + 0.0  # no -0.0
+    invest = ledger[ledger["budget"] == "investment"].groupby("option")["present_value"].sum().reindex(ids, fill_value=0.0)
+
+    eac = finance.equivalent_annual_cost(pv.to_numpy(), r, n)
+
+    unit_cost = np.full(len(ids), np.nan)
+    if scenario.unit_driver is not None:
+        t = finance.time_in_years(scenario.years, scenario.base_year, scenario.timing)
+        levelized_units = float(np.sum(scenario.drivers[scenario.unit_driver].values * finance.discount_factor(r, t)))
+        if levelized_units != 0:
+            unit_cost = pv.to_numpy() / levelized_units
+
+    # rank: stable sort keeps file order for ties
+    order = np.argsort(pv.to_numpy(), kind="stable")
+    rank = np.empty(len(ids), dtype=int)
+    rank[order] = np.arange(1, len(ids) + 1)
+
+    b = scenario.baseline
+    pv_b, inv_b = pv[b], invest[b]
+    nominal = _yearly(ledger, scenario, "nominal")
+    present = _yearly(ledger, scenario, "present_value")
+    tol = PAYBACK_RELATIVE_TOLERANCE * abs(pv_b)
+
+    rows = []
+    for i, opt in enumerate(scenario.options):
+        a = opt.id
+        row = {
+            "option": a,
+            "name": opt.name,
+            "pv_cost": pv[a],
+            "nominal_outlay": outlay[a],
+            "residual_value": residual[a],
+            "eac": float(eac[i]),
+            "unit_cost": unit_cost[i],
+            "rank": int(rank[i]),
+            "net_savings": np.nan,
+            "sir": np.nan,
+            "airr": np.nan,
+            "simple_payback_year": np.nan,
+            "discounted_payback_year": np.nan,
+        }
+        if a != b:
+            row["net_savings"] = pv_b - pv[a]
+            delta_i = invest[a] - inv_b
+            savings = (pv_b - inv_b) - (pv[a] - invest[a])
+            sir = float(finance.savings_to_investment_ratio(savings, delta_i))
+            row["sir"] = sir
+            row["airr"] = float(finance.adjusted_internal_rate_of_return(sir, r, n))
+            row["simple_payback_year"] = finance.payback_year(scenario.years, nominal.loc[b] - nominal.loc[a], tol)
+            row["discounted_payback_year"] = finance.payback_year(scenario.years, present.loc[b] - present.loc[a], tol)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    for col in ("simple_payback_year", "discounted_payback_year"):
+        table[col] = table[col].astype("Int64")
+    return table
+
+
+def budget_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """What each budget pays each year, per option (residual credits excluded).
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+    scenario : Scenario
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`BUDGET_COLUMNS`; every option x horizon year x budget
+        ("investment" = development-investment capital, "recurrent" =
+        recurrent spending), zero where nothing is paid. ``nominal`` [VND],
+        VAT included.
+    """
+    rows = ledger[ledger["kind"] != "residual"]
+    sums = rows.groupby(["option", "year", "budget"])["nominal"].sum()
+    index = pd.MultiIndex.from_product([[o.id for o in scenario.options], scenario.years, list(BUDGETS)], names=["option", "year", "budget"])
+    out = sums.reindex(index, fill_value=0.0).reset_index()
+    out["year"] = out["year"].astype("int64")
+    out["nominal"] = out["nominal"].astype(float)
+    return out[BUDGET_COLUMNS]
+
+
+def cumulative_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Cumulative nominal and present-value cost per option by year.
+
+    Residual credits are excluded, so the curves show what is paid out; the
+    year in which one option's curve crosses another's is the crossover.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CUMULATIVE_COLUMNS`. [VND]
+    """
+    nominal = _yearly(ledger, scenario, "nominal").cumsum(axis=1)
+    present = _yearly(ledger, scenario, "present_value").cumsum(axis=1)
+    out = pd.DataFrame(
+        {
+            "option": np.repeat(nominal.index.to_numpy(), len(scenario.years)),
+            "year": np.tile(scenario.years, len(nominal.index)).astype("int64"),
+            "cumulative_nominal": nominal.to_numpy().ravel(),
+            "cumulative_present_value": present.to_numpy().ravel(),
+        }
+    )
+    return out[CUMULATIVE_COLUMNS]

@@ -1,0 +1,1 @@
+"""Formatting of results: console tables, workbooks. No model logic here."""

@@ -1,0 +1,801 @@
+"""Scenario files: TOML -> validated, resolved scenario objects.
+
+This is the only module that knows the scenario file format. It reads a TOML
+file, checks it in two passes and returns a :class:`Scenario` whose defaults
+are all filled in, so the engine never has to guess.
+
+1. **Schema pass** (pydantic v2, strict, unknown keys forbidden): types,
+   ranges and allowed values of every field.
+2. **Consistency pass**: rules that involve more than one field (horizon,
+   years inside it, drivers complete, references to drivers and options,
+   fields that only make sense together).
+
+Every problem becomes a :class:`Problem` with the file, a user-facing key
+path (options by id, items by 1-based position and name) and a message.
+All problems of a pass are reported together as a :class:`ScenarioError`.
+
+The format is documented field by field in ``docs/scenario-format.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+__all__ = [
+    "BUDGETS",
+    "KINDS",
+    "PERS",
+    "TIMINGS",
+    "Driver",
+    "Item",
+    "Option",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_scenario",
+]
+
+TIMINGS = ("start", "mid", "end")
+PERS = ("once", "year", "month", "added")
+BUDGETS = ("investment", "recurrent")
+KINDS = ("cost", "replacement", "residual")
+ID_PATTERN = r"^[a-z0-9_-]+$"
+#: Years accepted anywhere in a file; a guard against typos such as 20244.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Rate = Annotated[float, Field(gt=-1)]
+Share = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+# ---------------------------------------------------------------------------
+# Problems
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    Attributes
+    ----------
+    file : str
+        The file name as the user gave it.
+    path : str
+        Key path inside the file, e.g. ``options.rent.items[2] (Rack rental).price``;
+        empty for problems with the whole file.
+    message : str
+        What is wrong and what was expected.
+    """
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}: {where}{self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario file (or dictionary) is not valid; ``problems`` lists why."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# ---------------------------------------------------------------------------
+# Schema (pass 1): what the file may contain
+# ---------------------------------------------------------------------------
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, populate_by_name=True)
+
+
+class _ScenarioSection(_Schema):
+    title: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    currency: Annotated[str, Field(min_length=1)] = "VND"
+    start_year: Year
+    end_year: Year
+    base_year: Year | None = None
+    discount_rate: Rate | None = None
+    real_discount_rate: Rate | None = None
+    inflation: Rate = 0.0
+    timing: Literal["start", "mid", "end"] = "end"
+    vat: Share = 0.0
+    baseline: str | None = None
+    unit_driver: str | None = None
+
+
+class _DriverSection(_Schema):
+    unit: str = ""
+    values: dict[str, NonNegative] | None = None
+    start: NonNegative | None = None
+    growth: Rate | None = None
+    source: str = ""
+    note: str = ""
+
+
+class _ItemSection(_Schema):
+    name: Annotated[str, Field(min_length=1)]
+    category: Annotated[str, Field(min_length=1)]
+    price: NonNegative
+    per: Literal["once", "year", "month", "added"]
+    quantity: Any = 1.0
+    escalation: Rate | None = None
+    from_year: Year | None = Field(None, alias="from")
+    to_year: Year | None = Field(None, alias="to")
+    vat: Share | None = None
+    timing: Literal["start", "mid", "end"] | None = None
+    budget: Literal["investment", "recurrent"] | None = None
+    life: Annotated[int, Field(ge=1)] | None = None
+    residual: Any = None
+    module: Annotated[float, Field(gt=0)] | None = None
+    existing: NonNegative | None = None
+    source: str = ""
+    note: str = ""
+
+    @field_validator("quantity", mode="plain")
+    @classmethod
+    def _quantity(cls, v: Any) -> float | str:
+        if isinstance(v, bool) or not isinstance(v, int | float | str):
+            raise ValueError(f"expected a number >= 0 or a driver id, got {_describe(v)}")
+        if isinstance(v, str):
+            if not v:
+                raise ValueError("expected a number >= 0 or a driver id, got an empty string")
+            return v
+        if not math.isfinite(v) or v < 0:
+            raise ValueError(f"must be >= 0 (got {v!r})")
+        return float(v)
+
+    @field_validator("residual", mode="plain")
+    @classmethod
+    def _residual(cls, v: Any) -> str | float | None:
+        if v is None or v in ("linear", "none"):
+            return v
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            if not (0 <= v <= 1) or not math.isfinite(v):
+                raise ValueError(f"a resale fraction must be between 0 and 1 (got {v!r})")
+            return float(v)
+        raise ValueError(f"expected \"linear\", \"none\" or a number between 0 and 1, got {_describe(v)}")
+
+
+class _OptionSection(_Schema):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    items: Annotated[list[_ItemSection], Field(min_length=1)]
+
+
+class _FileSchema(_Schema):
+    scenario: _ScenarioSection
+    drivers: dict[Annotated[str, Field(pattern=ID_PATTERN)], _DriverSection] = {}
+    options: Annotated[list[_OptionSection], Field(min_length=1)]
+
+
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+# ---------------------------------------------------------------------------
+# Resolved model: what the engine consumes
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A named demand series: the actual need in each horizon year.
+
+    Attributes
+    ----------
+    id : str
+        Driver id, referenced by items' ``quantity`` and ``unit_driver``.
+    unit : str
+        Unit label, e.g. ``"rack"``.
+    values : numpy.ndarray
+        Value in each horizon year, ``start_year`` first. [unit]
+    source, note : str
+        Where the numbers come from; free remarks.
+    """
+
+    id: str
+    unit: str
+    values: np.ndarray
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One cost line of an option, with every default resolved.
+
+    Attributes
+    ----------
+    position : int
+        1-based position within its option (as in error messages).
+    name, category : str
+        Line name and grouping label.
+    price : float
+        Price per unit per period at ``base_year`` prices, excluding VAT. [VND]
+    per : {"once", "year", "month", "added"}
+        What the price is per.
+    quantity : float or str
+        A number of units, or the id of a driver.
+    escalation : float
+        Price growth per year from ``base_year``. [1/year]
+    from_year, to_year : int
+        First and last year the item applies (inclusive).
+    vat : float
+        VAT rate added to the amount. [-]
+    timing : {"start", "mid", "end"}
+        Where in each year the cash flow falls.
+    budget : {"investment", "recurrent"}
+        Which budget pays it.
+    life : int or None
+        Asset life; the purchase is repeated every ``life`` years. [year]
+    residual : "linear", "none", float or None
+        Residual-value rule for assets (None without ``life``).
+    module : float
+        Purchase module for ``per = "added"``. [unit]
+    existing : float
+        Units already installed before ``from_year`` (``"added"`` only). [unit]
+    source, note : str
+        Where the number comes from (free text or an assumptions-register
+        id) and free remarks.
+    """
+
+    position: int
+    name: str
+    category: str
+    price: float
+    per: str
+    quantity: float | str
+    escalation: float
+    from_year: int
+    to_year: int
+    vat: float
+    timing: str
+    budget: str
+    life: int | None
+    residual: str | float | None
+    module: float
+    existing: float
+    source: str
+    note: str
+
+    @property
+    def label(self) -> str:
+        """Position and name, as used in messages: ``items[2] (Rack rental)``."""
+        return f"items[{self.position}] ({self.name})"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A way of meeting the need: rent, invest, hybrid, ...
+
+    Attributes
+    ----------
+    id, name, description : str
+        Identifier, display name and free description.
+    items : tuple of Item
+        The option's cost lines in file order.
+    """
+
+    id: str
+    name: str
+    items: tuple[Item, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario with every default filled in.
+
+    Attributes
+    ----------
+    title, description, currency : str
+        Labels.
+    start_year, end_year : int
+        Study period, inclusive.
+    base_year : int
+        Present values are at the start of this year; prices are at this
+        year's level.
+    discount_rate : float
+        Nominal discount rate used for discounting (derived by Fisher when
+        the file gives ``real_discount_rate``). [1/year]
+    real_discount_rate : float or None
+        The real rate as given in the file, if any. [1/year]
+    inflation : float
+        General inflation. [1/year]
+    timing : str
+        Default timing of cash flows within a year.
+    vat : float
+        Default VAT rate. [-]
+    baseline : str
+        Option id that comparisons are made against.
+    unit_driver : str or None
+        Driver for the levelized cost per unit.
+    drivers : dict of str to Driver
+        Demand series by id.
+    options : tuple of Option
+        In file order.
+    source : str
+        File name the scenario was read from (``"<dict>"`` when built in code).
+    sha256 : str
+        SHA-256 of the file's bytes (empty when built in code).
+    """
+
+    title: str
+    start_year: int
+    end_year: int
+    base_year: int
+    discount_rate: float
+    inflation: float
+    timing: str
+    vat: float
+    baseline: str
+    options: tuple[Option, ...]
+    drivers: dict[str, Driver] = field(default_factory=dict)
+    real_discount_rate: float | None = None
+    unit_driver: str | None = None
+    currency: str = "VND"
+    description: str = ""
+    source: str = "<dict>"
+    sha256: str = ""
+
+    @property
+    def years(self) -> np.ndarray:
+        """The horizon years, ascending. [year]"""
+        return np.arange(self.start_year, self.end_year + 1)
+
+    @property
+    def n_years(self) -> int:
+        """Length of the study period ``end_year - start_year + 1``. [year]"""
+        return self.end_year - self.start_year + 1
+
+    def option(self, option_id: str) -> Option:
+        """Return the option with this id (KeyError if there is none)."""
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        raise KeyError(option_id)
+
+    def quantity_series(self, item: Item) -> np.ndarray:
+        """Quantity of ``item`` in each horizon year. [unit]"""
+        if isinstance(item.quantity, str):
+            return self.drivers[item.quantity].values.astype(float)
+        return np.full(self.n_years, float(item.quantity))
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and resolve a scenario TOML file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each naming the file and key path.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(name, "", f"cannot read file: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line}, column {column}; save the file as UTF-8"
+        raise ScenarioError([Problem(name, "", message)]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([Problem(name, "", f"TOML syntax error: {exc}")]) from None
+    scenario = parse_scenario(data, source=name)
+    return _replace(scenario, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def parse_scenario(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate and resolve a scenario given as a dictionary (parsed TOML).
+
+    Parameters
+    ----------
+    data : mapping
+        The same structure as a scenario file.
+    source : str
+        Name used in error messages.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found.
+    """
+    try:
+        model = _FileSchema.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_schema_problems(exc, data, source)) from None
+    problems = list(_consistency_problems(model, data, source))
+    if problems:
+        raise ScenarioError(problems)
+    return _resolve(model, source)
+
+
+def _replace(scenario: Scenario, **changes: Any) -> Scenario:
+    from dataclasses import replace
+
+    return replace(scenario, **changes)
+
+
+# ---------------------------------------------------------------------------
+# Paths and messages
+# ---------------------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    """Describe a value and its type for a message, e.g. ``a string ('12')``."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return f"{type(value).__name__} ({value!r})"
+
+
+def _get(data: Any, key: Any) -> Any:
+    try:
+        return data[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _option_label(data: Any, index: int) -> str:
+    opt = _get(_get(data, "options"), index)
+    oid = _get(opt, "id")
+    if isinstance(oid, str) and re.match(ID_PATTERN, oid):
+        return f"options.{oid}"
+    return f"options[{index + 1}]"
+
+
+def _item_label(data: Any, opt_index: int, item_index: int) -> str:
+    item = _get(_get(_get(_get(data, "options"), opt_index), "items"), item_index)
+    name = _get(item, "name")
+    suffix = f" ({name})" if isinstance(name, str) and name else ""
+    return f"items[{item_index + 1}]{suffix}"
+
+
+def _render_path(loc: tuple[Any, ...], data: Any) -> str:
+    """Turn a pydantic location into a user-facing key path."""
+    parts: list[str] = []
+    i = 0
+    loc = tuple(loc)
+    while i < len(loc):
+        key = loc[i]
+        if key == "options" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            opt_index = loc[i + 1]
+            parts.append(_option_label(data, opt_index))
+            i += 2
+            if i + 1 < len(loc) and loc[i] == "items" and isinstance(loc[i + 1], int):
+                parts.append(_item_label(data, opt_index, loc[i + 1]))
+                i += 2
+            continue
+        if isinstance(key, int):
+            if parts:
+                parts[-1] += f"[{key + 1}]"
+            else:
+                parts.append(f"[{key + 1}]")
+        else:
+            parts.append(str(key))
+        i += 1
+    return ".".join(parts)
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Keys allowed in the table that contains ``loc[-1]``."""
+    parent = loc[:-1]
+    if len(parent) == 0:
+        return _keys_of(_FileSchema)
+    if parent[0] == "scenario" and len(parent) == 1:
+        return _keys_of(_ScenarioSection)
+    if parent[0] == "drivers" and len(parent) == 2:
+        return _keys_of(_DriverSection)
+    if parent[0] == "options" and len(parent) == 2:
+        return _keys_of(_OptionSection)
+    if parent[0] == "options" and len(parent) == 4 and parent[2] == "items":
+        return _keys_of(_ItemSection)
+    return []
+
+
+_TYPE_NAMES = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing": "a whole number",
+    "string_type": "a string",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "list_type": "an array of tables",
+    "bool_type": "true or false",
+}
+
+
+def _schema_message(err: Mapping[str, Any]) -> str:
+    etype = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    loc = tuple(err["loc"])
+    if etype == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, _allowed_keys(loc), n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        allowed = _allowed_keys(loc)
+        if not close and allowed:
+            hint = f" (allowed: {', '.join(allowed)})"
+        return f"unknown key{hint}"
+    if etype == "missing":
+        if loc == ("options",):
+            return "at least one option is required ([[options]] table)"
+        return "required key is missing"
+    if etype == "too_short":
+        if loc[-1] == "options":
+            return "at least one option is required ([[options]] table)"
+        if loc[-1] == "items":
+            return "an option needs at least one item ([[options.items]] table)"
+        return "must not be empty"
+    if etype == "greater_than_equal":
+        return f"must be >= {_num(ctx.get('ge'))} (got {value!r})"
+    if etype == "greater_than":
+        return f"must be > {_num(ctx.get('gt'))} (got {value!r})"
+    if etype == "less_than_equal":
+        return f"must be <= {_num(ctx.get('le'))} (got {value!r})"
+    if etype == "less_than":
+        return f"must be < {_num(ctx.get('lt'))} (got {value!r})"
+    if etype == "finite_number":
+        return f"must be a finite number (got {value!r})"
+    if etype == "literal_error":
+        expected = ctx.get("expected", "")
+        return f"must be one of {expected} (got {value!r})"
+    if etype == "string_pattern_mismatch":
+        return f"must use only lowercase letters, digits, '_' and '-' (got {value!r})"
+    if etype == "string_too_short":
+        return "must not be empty"
+    if etype in _TYPE_NAMES:
+        return f"expected {_TYPE_NAMES[etype]}, got {_describe(value)}"
+    if etype == "value_error":
+        msg = str(err.get("msg", ""))
+        return msg.removeprefix("Value error, ")
+    return str(err.get("msg", "invalid value"))
+
+
+def _num(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _schema_problems(exc: ValidationError, data: Any, source: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        # Keys of dict[str, Driver] come back as "[key]" entries: normalise.
+        problems.append(Problem(source, _render_path(loc, data), _schema_message(err)))
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Consistency (pass 2)
+# ---------------------------------------------------------------------------
+
+
+def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterable[Problem]:
+    s = model.scenario
+
+    def p(path: str, message: str) -> Problem:
+        return Problem(source, path, message)
+
+    horizon = f"{s.start_year}-{s.end_year}"
+    if s.start_year > s.end_year:
+        yield p("scenario.end_year", f"must be >= start_year ({s.start_year}) (got {s.end_year})")
+        return  # everything below is measured against the horizon
+    if s.discount_rate is None and s.real_discount_rate is None:
+        yield p("scenario", "give exactly one of 'discount_rate' (nominal) or 'real_discount_rate' (neither is given)")
+    if s.discount_rate is not None and s.real_discount_rate is not None:
+        yield p("scenario.real_discount_rate", "give exactly one of 'discount_rate' (nominal) or 'real_discount_rate', not both")
+    if s.real_discount_rate is not None and (1 + s.real_discount_rate) * (1 + s.inflation) - 1 <= -1:
+        yield p("scenario.real_discount_rate", "the nominal rate (1 + real) * (1 + inflation) - 1 must be > -1")
+
+    horizon_years = range(s.start_year, s.end_year + 1)
+    for did, drv in model.drivers.items():
+        base = f"drivers.{did}"
+        if drv.values is None and drv.start is None:
+            yield p(base, "give either 'values' (one per horizon year) or 'start' (with optional 'growth')")
+            continue
+        if drv.values is not None and drv.start is not None:
+            yield p(base, "give either 'values' or 'start'/'growth', not both")
+            continue
+        if drv.values is None and drv.growth is None:
+            pass  # constant series: start with growth 0
+        if drv.values is not None:
+            if drv.growth is not None:
+                yield p(f"{base}.growth", "'growth' goes with 'start', not with 'values'")
+            seen = set()
+            for key in drv.values:
+                if not re.fullmatch(r"\d{4}", key):
+                    yield p(f"{base}.values.{key}", "keys must be years such as 2024")
+                    continue
+                year = int(key)
+                if year not in horizon_years:
+                    yield p(f"{base}.values.{key}", f"year outside the horizon {horizon}")
+                seen.add(year)
+            missing = [y for y in horizon_years if y not in seen]
+            if missing:
+                yield p(f"{base}.values", f"missing year(s) {', '.join(map(str, missing))}: every horizon year {horizon} needs a value")
+
+    option_ids: dict[str, int] = {}
+    for oi, opt in enumerate(model.options):
+        olabel = _option_label(data, oi)
+        if opt.id in option_ids:
+            yield p(f"options[{oi + 1}].id", f"duplicate option id {opt.id!r} (also options[{option_ids[opt.id] + 1}])")
+        else:
+            option_ids[opt.id] = oi
+        names: dict[str, int] = {}
+        for ii, item in enumerate(opt.items):
+            ipath = f"{olabel}.{_item_label(data, oi, ii)}"
+            if item.name in names:
+                yield p(f"{ipath}.name", f"duplicate item name in option {opt.id!r} (also items[{names[item.name] + 1}])")
+            else:
+                names[item.name] = ii
+            yield from _item_problems(item, ipath, s, model.drivers, p)
+
+    if s.baseline is not None and s.baseline not in option_ids:
+        yield p("scenario.baseline", _unknown("option", s.baseline, list(option_ids)))
+    if s.unit_driver is not None and s.unit_driver not in model.drivers:
+        yield p("scenario.unit_driver", _unknown("driver", s.unit_driver, list(model.drivers)))
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown {kind} {name!r} (did you mean {close[0]!r}?)"
+    listing = ", ".join(repr(k) for k in known) if known else "none defined"
+    return f"unknown {kind} {name!r} (known: {listing})"
+
+
+def _item_problems(item: _ItemSection, ipath: str, s: _ScenarioSection, drivers: Mapping[str, Any], p: Any) -> Iterable[Problem]:
+    horizon = f"{s.start_year}-{s.end_year}"
+    if isinstance(item.quantity, str) and item.quantity not in drivers:
+        yield p(f"{ipath}.quantity", _unknown("driver", item.quantity, list(drivers)))
+    for key, year in (("from", item.from_year), ("to", item.to_year)):
+        if year is not None and not (s.start_year <= year <= s.end_year):
+            yield p(f"{ipath}.{key}", f"year outside the horizon {horizon} (got {year})")
+    if item.from_year is not None and item.to_year is not None and item.from_year > item.to_year:
+        yield p(f"{ipath}.to", f"must be >= from ({item.from_year}) (got {item.to_year})")
+    if item.to_year is not None and item.per == "once":
+        yield p(f"{ipath}.to", "not allowed with per = \"once\" (a one-off happens in year 'from')")
+    elif item.to_year is not None and item.life is not None:
+        yield p(f"{ipath}.to", "not allowed with 'life' (an asset is replaced to the end of the horizon)")
+    if item.life is not None and item.per not in ("once", "added"):
+        yield p(f"{ipath}.life", f"only allowed with per = \"once\" or \"added\" (got per = {item.per!r})")
+    if item.residual is not None and item.life is None:
+        yield p(f"{ipath}.residual", "only allowed with 'life'")
+    for key, value in (("module", item.module), ("existing", item.existing)):
+        if value is not None and item.per != "added":
+            yield p(f"{ipath}.{key}", f"only allowed with per = \"added\" (got per = {item.per!r})")
+
+
+# ---------------------------------------------------------------------------
+# Resolution: fill in defaults
+# ---------------------------------------------------------------------------
+
+
+def _resolve(model: _FileSchema, source: str) -> Scenario:
+    s = model.scenario
+    years = np.arange(s.start_year, s.end_year + 1)
+    drivers: dict[str, Driver] = {}
+    for did, d in model.drivers.items():
+        if d.values is not None:
+            values = np.array([d.values[str(y)] for y in years], dtype=float)
+        else:
+            growth = d.growth or 0.0
+            values = float(d.start) * (1.0 + growth) ** (years - s.start_year)
+        values.setflags(write=False)
+        drivers[did] = Driver(did, d.unit, values, d.source, d.note)
+
+    if s.real_discount_rate is not None:
+        # Fisher: (1 + nominal) = (1 + real)(1 + inflation)  (OMB A-94 App. B)
+        rate = (1.0 + s.real_discount_rate) * (1.0 + s.inflation) - 1.0
+    else:
+        rate = float(s.discount_rate)  # type: ignore[arg-type]
+
+    options = []
+    for opt in model.options:
+        items = []
+        for pos, it in enumerate(opt.items, start=1):
+            life = it.life
+            residual = (it.residual if it.residual is not None else "linear") if life is not None else None
+            budget = it.budget or ("investment" if life is not None else "recurrent")
+            from_year = it.from_year if it.from_year is not None else s.start_year
+            to_year = from_year if it.per == "once" else (it.to_year if it.to_year is not None else s.end_year)
+            items.append(
+                Item(
+                    position=pos,
+                    name=it.name,
+                    category=it.category,
+                    price=float(it.price),
+                    per=it.per,
+                    quantity=it.quantity,
+                    escalation=float(it.escalation if it.escalation is not None else s.inflation),
+                    from_year=from_year,
+                    to_year=to_year,
+                    vat=float(it.vat if it.vat is not None else s.vat),
+                    timing=it.timing or s.timing,
+                    budget=budget,
+                    life=life,
+                    residual=residual,
+                    module=float(it.module if it.module is not None else 1.0),
+                    existing=float(it.existing if it.existing is not None else 0.0),
+                    source=it.source,
+                    note=it.note,
+                )
+            )
+        options.append(Option(opt.id, opt.name, tuple(items), opt.description))
+
+    return Scenario(
+        title=s.title,
+        description=s.description,
+        currency=s.currency,
+        start_year=s.start_year,
+        end_year=s.end_year,
+        base_year=s.base_year if s.base_year is not None else s.start_year,
+        discount_rate=float(rate),
+        real_discount_rate=s.real_discount_rate,
+        inflation=float(s.inflation),
+        timing=s.timing,
+        vat=float(s.vat),
+        baseline=s.baseline if s.baseline is not None else model.options[0].id,
+        unit_driver=s.unit_driver,
+        drivers=drivers,
+        options=tuple(options),
+        source=source,
+    )

@@ -1,0 +1,38 @@
+"""Shared helpers: build small scenarios in code for hand-computed tests."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from costmodel import evaluate, parse_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+def make_scenario(options, drivers=None, **scenario):
+    """A scenario dict with sensible defaults: 2024-2026, r = 0, no VAT."""
+    head = {"title": "test", "start_year": 2024, "end_year": 2026, "discount_rate": 0.0}
+    if "real_discount_rate" in scenario:
+        head.pop("discount_rate")
+    head.update(scenario)
+    data = {"scenario": head, "options": copy.deepcopy(options)}
+    if drivers:
+        data["drivers"] = drivers
+    return data
+
+
+def one_item(item, drivers=None, **scenario):
+    """Evaluate a scenario whose single option 'a' has this single item."""
+    base = {"name": "x", "category": "c"}
+    base.update(item)
+    data = make_scenario([{"id": "a", "name": "A", "items": [base]}], drivers, **scenario)
+    return evaluate(parse_scenario(data))
+
+
+@pytest.fixture
+def scenarios_dir() -> Path:
+    return SCENARIOS
