@@ -218,8 +218,10 @@ def capital_recovery_factor(rate: ArrayLike, n: ArrayLike) -> np.ndarray:
     n = np.asarray(n, dtype=float)
     if np.any(n <= 0):
         raise ValueError("n must be >= 1")
+    # 1 - (1 + r) ** -n written with expm1/log1p stays accurate for tiny r.
+    denominator = -np.expm1(-n * np.log1p(rate))
     with np.errstate(divide="ignore", invalid="ignore"):
-        crf = rate / (1.0 - np.power(1.0 + rate, -n))
+        crf = rate / denominator
     return np.where(rate == 0.0, 1.0 / n, crf)
 
 
