@@ -36,3 +36,13 @@ def one_item(item, drivers=None, **scenario):
 @pytest.fixture
 def scenarios_dir() -> Path:
     return SCENARIOS
+
+
+# Hypothesis: reproducible in CI (same examples every run), exploratory on a desk.
+import os  # noqa: E402
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

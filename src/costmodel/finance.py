@@ -264,7 +264,7 @@ def savings_to_investment_ratio(savings: ArrayLike, added_investment: ArrayLike)
     """
     savings = np.asarray(savings, dtype=float)
     added = np.asarray(added_investment, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.where(added > 0, savings / np.where(added > 0, added, 1.0), np.nan)
 
 
@@ -294,7 +294,7 @@ def adjusted_internal_rate_of_return(sir: ArrayLike, rate: ArrayLike, n: ArrayLi
     0.066323
     """
     sir = np.asarray(sir, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         out = (1.0 + np.asarray(rate, dtype=float)) * np.power(np.where(sir > 0, sir, 1.0), 1.0 / np.asarray(n, dtype=float)) - 1.0
     return np.where(sir > 0, out, np.nan)
 

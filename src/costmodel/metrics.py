@@ -16,7 +16,7 @@ from costmodel.scenario import BUDGETS, Scenario
 __all__ = [
     "BUDGET_COLUMNS",
     "CUMULATIVE_COLUMNS",
-    "PAYBACK_RELATIVE_TOLERANCE",
+    "NOISE_RELATIVE_TOLERANCE",
     "SUMMARY_COLUMNS",
     "budget_table",
     "cumulative_table",
@@ -41,9 +41,9 @@ SUMMARY_COLUMNS = [
 BUDGET_COLUMNS = ["option", "year", "budget", "nominal"]
 CUMULATIVE_COLUMNS = ["option", "year", "cumulative_nominal", "cumulative_present_value"]
 
-#: A cumulative saving within this fraction of the baseline's pv_cost of zero
-#: counts as zero when finding the payback year (rounding noise).
-PAYBACK_RELATIVE_TOLERANCE = 1e-9
+#: A cumulative saving or added investment within this fraction of the baseline's pv_cost of zero
+#: counts as zero (rounding noise) in payback and SIR.
+NOISE_RELATIVE_TOLERANCE = 1e-9
 
 
 def _yearly(ledger: pd.DataFrame, scenario: Scenario, value: str) -> pd.DataFrame:
@@ -107,7 +107,7 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     pv_b, inv_b = pv[b], invest[b]
     nominal = _yearly(ledger, scenario, "nominal")
     present = _yearly(ledger, scenario, "present_value")
-    tol = PAYBACK_RELATIVE_TOLERANCE * abs(pv_b)
+    tol = NOISE_RELATIVE_TOLERANCE * abs(pv_b)
 
     rows = []
     for i, opt in enumerate(scenario.options):
@@ -130,6 +130,8 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         if a != b:
             row["net_savings"] = pv_b - pv[a]
             delta_i = invest[a] - inv_b
+            if abs(delta_i) <= tol:  # equal investment up to rounding noise: SIR undefined
+                delta_i = 0.0
             savings = (pv_b - inv_b) - (pv[a] - invest[a])
             sir = float(finance.savings_to_investment_ratio(savings, delta_i))
             row["sir"] = sir
