@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import SCENARIOS
 
+from conftest import SCENARIOS
 from costmodel import evaluate, load_scenario
 from costmodel._files import write_outputs
 from costmodel.cli import main
@@ -53,7 +53,13 @@ def test_run_writes_the_four_tables_and_a_workbook(tmp_path, capsys):
         assert list(table.columns) == columns
     assert (out / "workbook.xlsx").exists()
     # no staging directory left behind
-    assert sorted(p.name for p in out.iterdir()) == ["budget.csv", "cumulative.csv", "ledger.csv", "summary.csv", "workbook.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "budget.csv",
+        "cumulative.csv",
+        "ledger.csv",
+        "summary.csv",
+        "workbook.xlsx",
+    ]
     # the printed table uses Vietnamese grouping by default
     result = evaluate(load_scenario(DIC))
     best = result.summary.sort_values("pv_cost").iloc[0]
@@ -168,7 +174,12 @@ def test_workbook_sheets_formats_and_frozen_header(tmp_path):
     assert cell.value == pytest.approx(result.ledger["present_value"].iloc[0], abs=0.5)
     en = tmp_path / "en"
     assert main(["run", str(DIC), "-o", str(en), "--lang", "en"]) == 0
-    assert openpyxl.load_workbook(en / "workbook.xlsx").sheetnames == ["Summary", "Budget by year", "Ledger", "Cumulative"]
+    assert openpyxl.load_workbook(en / "workbook.xlsx").sheetnames == [
+        "Summary",
+        "Budget by year",
+        "Ledger",
+        "Cumulative",
+    ]
 
 
 def test_workbook_never_writes_scenario_text_as_formulas(tmp_path):

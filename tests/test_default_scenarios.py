@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SCENARIOS
 
+from conftest import SCENARIOS
 from costmodel import evaluate, load_scenario
 
 COST_SCENARIOS = sorted(p for p in SCENARIOS.glob("*.toml") if "[scenario]" in p.read_text(encoding="utf-8"))

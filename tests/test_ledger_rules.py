@@ -12,8 +12,8 @@ import numpy as np
 import numpy_financial as npf
 import pandas as pd
 import pytest
-from conftest import make_scenario, one_item
 
+from conftest import make_scenario, one_item
 from costmodel import evaluate, parse_scenario
 
 
@@ -103,7 +103,9 @@ def test_added_buys_whole_modules_on_top_of_existing():
 
 def test_added_need_within_tolerance_of_whole_modules_is_not_rounded_up():
     drivers = {"need": {"values": {"2024": 2 + 8.000000001, "2025": 10, "2026": 10}}}
-    res = one_item({"price": 1, "per": "added", "quantity": "need", "module": 4, "existing": 2, "escalation": 0}, drivers)
+    res = one_item(
+        {"price": 1, "per": "added", "quantity": "need", "module": 4, "existing": 2, "escalation": 0}, drivers
+    )
     # (10.000000001 - 2) / 4 = 2.00000000025 modules -> within 1e-9 of 2 -> 8 units, not 12
     assert nominal_by_year(res) == {2024: 8.0}
 
@@ -159,9 +161,7 @@ def test_fractional_residual_is_resale_share_of_latest_purchase_whatever_its_age
 
 def test_added_lots_are_replaced_and_credited_separately():
     drivers = {"need": {"values": {"2024": 2, "2025": 2, "2026": 5}}}
-    res = one_item(
-        {"price": 10, "per": "added", "quantity": "need", "life": 2, "escalation": 0}, drivers
-    )
+    res = one_item({"price": 10, "per": "added", "quantity": "need", "life": 2, "escalation": 0}, drivers)
     # lot A: 2 units 2024, replaced 2026; lot B: 3 units 2026.
     assert nominal_by_year(res, "cost") == {2024: 20.0, 2026: 30.0}
     assert nominal_by_year(res, "replacement") == {2026: 20.0}
@@ -255,7 +255,9 @@ def test_base_year_after_horizon_carries_past_costs_forward():
 
 
 def test_eac_is_pv_times_crf():
-    res = one_item({"price": 1000, "per": "once", "escalation": 0, "timing": "start"}, discount_rate=0.08, end_year=2028)
+    res = one_item(
+        {"price": 1000, "per": "once", "escalation": 0, "timing": "start"}, discount_rate=0.08, end_year=2028
+    )
     # pv = 1000 at t = 0; CRF(8 %, 5) = 0.08 / (1 - 1.08 ** -5) = 0.2504564545
     assert res.summary.loc[0, "eac"] == pytest.approx(1000 * 0.08 / (1 - 1.08**-5), rel=1e-12)
     assert res.summary.loc[0, "eac"] == pytest.approx(250.4564545, abs=1e-6)
@@ -289,12 +291,27 @@ def test_unit_cost_empty_without_driver_or_when_units_sum_to_zero():
 def _rent_vs_buy(buy_price, later_saving=None, discount_rate=0.1):
     """Baseline rent 100/yr (recurrent); alternative buy (investment, life 10, no residual) + 20/yr."""
     buy_items = [
-        {"name": "buy", "category": "eq", "price": buy_price, "per": "once", "life": 10, "residual": "none", "escalation": 0},
+        {
+            "name": "buy",
+            "category": "eq",
+            "price": buy_price,
+            "per": "once",
+            "life": 10,
+            "residual": "none",
+            "escalation": 0,
+        },
         {"name": "run", "category": "om", "price": 20, "per": "year", "escalation": 0},
     ]
     rent_items = [{"name": "rent", "category": "svc", "price": 100, "per": "year", "escalation": 0}]
     if later_saving is not None:
-        buy_items[1] = {"name": "run", "category": "om", "price": later_saving, "per": "year", "escalation": 0, "from": 2025}
+        buy_items[1] = {
+            "name": "run",
+            "category": "om",
+            "price": later_saving,
+            "per": "year",
+            "escalation": 0,
+            "from": 2025,
+        }
     data = make_scenario(
         [{"id": "rent", "name": "Rent", "items": rent_items}, {"id": "buy", "name": "Buy", "items": buy_items}],
         discount_rate=discount_rate,
@@ -334,7 +351,10 @@ def _buy_once(discount_rate, late_cost=None):
     buy = [{"name": "buy", "category": "e", "price": 220, "per": "once", "escalation": 0}]
     if late_cost is not None:
         buy.append({"name": "late", "category": "o", "price": late_cost, "per": "once", "from": 2026, "escalation": 0})
-    data = make_scenario([{"id": "rent", "name": "R", "items": rent}, {"id": "buy", "name": "B", "items": buy}], discount_rate=discount_rate)
+    data = make_scenario(
+        [{"id": "rent", "name": "R", "items": rent}, {"id": "buy", "name": "B", "items": buy}],
+        discount_rate=discount_rate,
+    )
     return evaluate(parse_scenario(data)).summary.set_index("option").loc["buy"]
 
 
@@ -368,7 +388,9 @@ def test_rank_ties_keep_file_order():
 def test_baseline_from_file_and_default_first_option():
     items = [{"name": "x", "category": "c", "price": 10, "per": "year"}]
     cheaper = [{"name": "x", "category": "c", "price": 4, "per": "year"}]
-    data = make_scenario([{"id": "b", "name": "B", "items": items}, {"id": "a", "name": "A", "items": cheaper}], baseline="a")
+    data = make_scenario(
+        [{"id": "b", "name": "B", "items": items}, {"id": "a", "name": "A", "items": cheaper}], baseline="a"
+    )
     s = evaluate(parse_scenario(data)).summary.set_index("option")
     assert s.loc["b", "net_savings"] == pytest.approx(12 - 30)
     data["scenario"].pop("baseline")
@@ -392,7 +414,15 @@ def test_budget_and_cumulative_tables():
                 "id": "a",
                 "name": "A",
                 "items": [
-                    {"name": "hw", "category": "e", "price": 300, "per": "once", "life": 2, "escalation": 0, "timing": "start"},
+                    {
+                        "name": "hw",
+                        "category": "e",
+                        "price": 300,
+                        "per": "once",
+                        "life": 2,
+                        "escalation": 0,
+                        "timing": "start",
+                    },
                     {"name": "ops", "category": "o", "price": 10, "per": "year", "escalation": 0},
                 ],
             }
@@ -424,8 +454,19 @@ def test_ledger_has_exactly_the_contract_columns_and_no_zero_rows():
     res = one_item({"price": 0, "per": "year"})
     assert res.ledger.empty
     assert list(res.ledger.columns) == [
-        "option", "item", "category", "budget", "kind", "year", "quantity",
-        "unit_price", "nominal", "real", "discount_factor", "present_value", "source",
+        "option",
+        "item",
+        "category",
+        "budget",
+        "kind",
+        "year",
+        "quantity",
+        "unit_price",
+        "nominal",
+        "real",
+        "discount_factor",
+        "present_value",
+        "source",
     ]
     assert list(res.summary.columns)[:3] == ["option", "name", "pv_cost"]
     assert np.isnan(res.summary.loc[0, "sir"])

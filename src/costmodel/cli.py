@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="evaluate one scenario and write its tables")
     run.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     run.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
-    run.add_argument("--lang", choices=LANGS, default="vi", help="language of the printed table and workbook (default vi)")
+    run.add_argument(
+        "--lang", choices=LANGS, default="vi", help="language of the printed table and workbook (default vi)"
+    )
 
     val = sub.add_parser("validate", help="check scenario files and list every problem")
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -75,7 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last-resort message instead of a traceback
         if args.traceback:
             raise
-        print(f"costmodel: unexpected error: {type(exc).__name__}: {exc} (run with --traceback for details)", file=sys.stderr)
+        print(
+            f"costmodel: unexpected error: {type(exc).__name__}: {exc} (run with --traceback for details)",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover
     return EXIT_BAD_INPUT  # pragma: no cover
@@ -127,7 +132,18 @@ def print_summary(result: Evaluation, lang: str = "vi", file=None) -> None:
     console = Console(file=file, width=None if file.isatty() else 200, highlight=False)
     s = result.scenario
     table = Table(title=f"{label('title', lang)}: {s.title}", title_justify="left")
-    for key in ("rank", "option", "pv_cost", "eac", "nominal_outlay", "residual_value", "net_savings", "sir", "airr", "simple_payback_year"):
+    for key in (
+        "rank",
+        "option",
+        "pv_cost",
+        "eac",
+        "nominal_outlay",
+        "residual_value",
+        "net_savings",
+        "sir",
+        "airr",
+        "simple_payback_year",
+    ):
         justify = "left" if key == "option" else "right"
         table.add_column(label(key, lang), justify=justify)
     for row in result.summary.sort_values("rank", kind="stable").itertuples(index=False):
@@ -148,10 +164,14 @@ def print_summary(result: Evaluation, lang: str = "vi", file=None) -> None:
         )
     console.print(table)
     console.print(
-        label("conventions", lang).format(base_year=s.base_year, rate=format_rate(s.discount_rate, lang), currency=s.currency)
+        label("conventions", lang).format(
+            base_year=s.base_year, rate=format_rate(s.discount_rate, lang), currency=s.currency
+        )
     )
     best = result.summary.loc[result.summary["rank"] == 1].iloc[0]
-    console.print(f"{label('preferred', lang)}: {best.option} - {best['name']} ({format_vnd(best.pv_cost, lang)} {s.currency})")
+    console.print(
+        f"{label('preferred', lang)}: {best.option} - {best['name']} ({format_vnd(best.pv_cost, lang)} {s.currency})"
+    )
 
 
 # ---------------------------------------------------------------------------

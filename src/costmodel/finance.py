@@ -295,7 +295,9 @@ def adjusted_internal_rate_of_return(sir: ArrayLike, rate: ArrayLike, n: ArrayLi
     """
     sir = np.asarray(sir, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        out = (1.0 + np.asarray(rate, dtype=float)) * np.power(np.where(sir > 0, sir, 1.0), 1.0 / np.asarray(n, dtype=float)) - 1.0
+        out = (1.0 + np.asarray(rate, dtype=float)) * np.power(
+            np.where(sir > 0, sir, 1.0), 1.0 / np.asarray(n, dtype=float)
+        ) - 1.0
     return np.where(sir > 0, out, np.nan)
 
 

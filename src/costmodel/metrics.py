@@ -87,7 +87,9 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     is_res = ledger["kind"] == "residual"
     outlay = ledger[~is_res].groupby("option")["nominal"].sum().reindex(ids, fill_value=0.0)
     residual = -ledger[is_res].groupby("option")["nominal"].sum().reindex(ids, fill_value=0.0) + 0.0  # no -0.0
-    invest = ledger[ledger["budget"] == "investment"].groupby("option")["present_value"].sum().reindex(ids, fill_value=0.0)
+    invest = (
+        ledger[ledger["budget"] == "investment"].groupby("option")["present_value"].sum().reindex(ids, fill_value=0.0)
+    )
 
     eac = finance.equivalent_annual_cost(pv.to_numpy(), r, n)
 
@@ -163,7 +165,9 @@ def budget_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """
     rows = ledger[ledger["kind"] != "residual"]
     sums = rows.groupby(["option", "year", "budget"])["nominal"].sum()
-    index = pd.MultiIndex.from_product([[o.id for o in scenario.options], scenario.years, list(BUDGETS)], names=["option", "year", "budget"])
+    index = pd.MultiIndex.from_product(
+        [[o.id for o in scenario.options], scenario.years, list(BUDGETS)], names=["option", "year", "budget"]
+    )
     out = sums.reindex(index, fill_value=0.0).reset_index()
     out["year"] = out["year"].astype("int64")
     out["nominal"] = out["nominal"].astype(float)

@@ -173,7 +173,7 @@ class _ItemSection(_Schema):
             if not (0 <= v <= 1) or not math.isfinite(v):
                 raise ValueError(f"a resale fraction must be between 0 and 1 (got {v!r})")
             return float(v)
-        raise ValueError(f"expected \"linear\", \"none\" or a number between 0 and 1, got {_describe(v)}")
+        raise ValueError(f'expected "linear", "none" or a number between 0 and 1, got {_describe(v)}')
 
 
 class _OptionSection(_Schema):
@@ -416,7 +416,8 @@ def load_scenario(path: str | Path) -> Scenario:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        message = f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line}, column {column}; save the file as UTF-8"
+        byte = raw[exc.start]
+        message = f"not UTF-8 text: invalid byte 0x{byte:02x} at line {line}, column {column}; save the file as UTF-8"
         raise ScenarioError([Problem(name, "", message)]) from None
     try:
         data = tomllib.loads(text)
@@ -641,7 +642,10 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
     if s.discount_rate is None and s.real_discount_rate is None:
         yield p("scenario", "give exactly one of 'discount_rate' (nominal) or 'real_discount_rate' (neither is given)")
     if s.discount_rate is not None and s.real_discount_rate is not None:
-        yield p("scenario.real_discount_rate", "give exactly one of 'discount_rate' (nominal) or 'real_discount_rate', not both")
+        yield p(
+            "scenario.real_discount_rate",
+            "give exactly one of 'discount_rate' (nominal) or 'real_discount_rate', not both",
+        )
     if s.real_discount_rate is not None and (1 + s.real_discount_rate) * (1 + s.inflation) - 1 <= -1:
         yield p("scenario.real_discount_rate", "the nominal rate (1 + real) * (1 + inflation) - 1 must be > -1")
 
@@ -670,7 +674,10 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
                 seen.add(year)
             missing = [y for y in horizon_years if y not in seen]
             if missing:
-                yield p(f"{base}.values", f"missing year(s) {', '.join(map(str, missing))}: every horizon year {horizon} needs a value")
+                yield p(
+                    f"{base}.values",
+                    f"missing year(s) {', '.join(map(str, missing))}: every horizon year {horizon} needs a value",
+                )
 
     option_ids: dict[str, int] = {}
     for oi, opt in enumerate(model.options):
@@ -683,7 +690,9 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
         for ii, item in enumerate(opt.items):
             ipath = f"{olabel}.{_item_label(data, oi, ii)}"
             if item.name in names:
-                yield p(f"{ipath}.name", f"duplicate item name in option {opt.id!r} (also items[{names[item.name] + 1}])")
+                yield p(
+                    f"{ipath}.name", f"duplicate item name in option {opt.id!r} (also items[{names[item.name] + 1}])"
+                )
             else:
                 names[item.name] = ii
             yield from _item_problems(item, ipath, s, model.drivers, p)
@@ -702,7 +711,9 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     return f"unknown {kind} {name!r} (known: {listing})"
 
 
-def _item_problems(item: _ItemSection, ipath: str, s: _ScenarioSection, drivers: Mapping[str, Any], p: Any) -> Iterable[Problem]:
+def _item_problems(
+    item: _ItemSection, ipath: str, s: _ScenarioSection, drivers: Mapping[str, Any], p: Any
+) -> Iterable[Problem]:
     horizon = f"{s.start_year}-{s.end_year}"
     if isinstance(item.quantity, str) and item.quantity not in drivers:
         yield p(f"{ipath}.quantity", _unknown("driver", item.quantity, list(drivers)))
@@ -716,12 +727,12 @@ def _item_problems(item: _ItemSection, ipath: str, s: _ScenarioSection, drivers:
     elif item.to_year is not None and item.life is not None:
         yield p(f"{ipath}.to", "not allowed with 'life' (an asset is replaced to the end of the horizon)")
     if item.life is not None and item.per not in ("once", "added"):
-        yield p(f"{ipath}.life", f"only allowed with per = \"once\" or \"added\" (got per = {item.per!r})")
+        yield p(f"{ipath}.life", f'only allowed with per = "once" or "added" (got per = {item.per!r})')
     if item.residual is not None and item.life is None:
         yield p(f"{ipath}.residual", "only allowed with 'life'")
     for key, value in (("module", item.module), ("existing", item.existing)):
         if value is not None and item.per != "added":
-            yield p(f"{ipath}.{key}", f"only allowed with per = \"added\" (got per = {item.per!r})")
+            yield p(f"{ipath}.{key}", f'only allowed with per = "added" (got per = {item.per!r})')
 
 
 # ---------------------------------------------------------------------------

@@ -75,7 +75,9 @@ def workbook_bytes(result: Evaluation, lang: str = "vi") -> bytes:
         ("sheet_cumulative", result.cumulative),
     ]
     for key, table in sheets:
-        _write_table(book, label(key, lang), table, lang, header, {"vnd": vnd, "factor": factor, "rate": rate, "number": number})
+        _write_table(
+            book, label(key, lang), table, lang, header, {"vnd": vnd, "factor": factor, "rate": rate, "number": number}
+        )
     book.close()
     return buffer.getvalue()
 
