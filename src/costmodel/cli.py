@@ -17,10 +17,19 @@ import pandas as pd
 from costmodel import __version__
 from costmodel._files import write_outputs
 from costmodel.evaluation import Evaluation, evaluate
+from costmodel.peers import (
+    PeerDataError,
+    peer_positions,
+    peers_at_base_year,
+    read_peer_costs,
+    read_price_index,
+    scenario_unit_costs,
+)
+from costmodel.register import RegisterError, check_citations, citations_by_id, read_register, register_markdown
 from costmodel.reports.formatting import format_number, format_rate, format_vnd
 from costmodel.reports.labels import LANGS, label
 from costmodel.reports.workbook import workbook_bytes
-from costmodel.scenario import ScenarioError, load_scenario
+from costmodel.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = ["main"]
 
@@ -51,6 +60,21 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--scenarios", type=Path, default=Path("scenarios"), metavar="DIR", help="default: scenarios/")
     rep.add_argument("-o", "--output", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
     rep.add_argument("--lang", choices=LANGS, default="vi")
+
+    asm = sub.add_parser("assumptions", help="check citations and render the assumptions register to Markdown")
+    asm.add_argument("--register", type=Path, default=Path("scenarios/assumptions.csv"), metavar="CSV")
+    asm.add_argument("--scenarios", type=Path, default=None, metavar="DIR", help="default: the register's folder")
+    asm.add_argument("-o", "--output", type=Path, default=Path("docs/assumptions.md"), metavar="FILE")
+    asm.add_argument("--check", action="store_true", help="only check that FILE is up to date (exit 2 if not)")
+
+    peer = sub.add_parser("peers", help="place a scenario's unit costs among other provinces' published costs")
+    peer.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
+    peer.add_argument("--peers", type=Path, default=None, metavar="CSV", help="default: peer-costs.csv beside SCENARIO")
+    peer.add_argument(
+        "--index", type=Path, default=None, metavar="CSV", help="default: price-index.csv beside SCENARIO"
+    )
+    peer.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    peer.add_argument("--lang", choices=LANGS, default="vi")
     return parser
 
 
@@ -68,7 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_validate(args)
         if args.command == "report":
             return _cmd_report(args)
-    except ScenarioError as exc:
+        if args.command == "assumptions":
+            return _cmd_assumptions(args)
+        if args.command == "peers":
+            return _cmd_peers(args)
+    except (ScenarioError, RegisterError, PeerDataError) as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -86,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_BAD_INPUT  # pragma: no cover
 
 
-def _print_problems(exc: ScenarioError) -> None:
+def _print_problems(exc: ScenarioError | RegisterError | PeerDataError) -> None:
     for problem in exc.problems:
         print(problem, file=sys.stderr)
 
@@ -101,16 +129,29 @@ def _csv_bytes(table: pd.DataFrame) -> bytes:
     return table.to_csv(index=False, float_format=None, lineterminator="\n").encode("utf-8")
 
 
-def _render_outputs(result: Evaluation, lang: str) -> dict[str, bytes]:
+def _render_outputs(result: Evaluation, lang: str, peer_tables: dict[str, pd.DataFrame] | None) -> dict[str, bytes]:
     files = {f"{name}.csv": _csv_bytes(table) for name, table in result.tables.items()}
+    if peer_tables:
+        files.update({f"{name}.csv": _csv_bytes(table) for name, table in peer_tables.items()})
     files["workbook.xlsx"] = workbook_bytes(result, lang)
     return files
 
 
-def _run_one(path: Path, outdir: Path, lang: str) -> tuple[Evaluation, list[Path]]:
+def _peer_tables(result: Evaluation, peers_csv: Path, index_csv: Path) -> dict[str, pd.DataFrame]:
+    """Peer positions of a scenario's ``[[comparisons]]`` (empty without any)."""
+    if not result.scenario.comparisons:
+        return {}
+    peers = peers_at_base_year(read_peer_costs(peers_csv), read_price_index(index_csv), result.scenario.base_year)
+    positions = peer_positions(scenario_unit_costs(result), peers)
+    return {"peers": positions, "peer_costs": peers}
+
+
+def _run_one(path: Path, outdir: Path, lang: str, with_peers: bool = True) -> tuple[Evaluation, list[Path]]:
     scenario = load_scenario(path)
     result = evaluate(scenario)
-    files = _render_outputs(result, lang)  # render everything before writing anything
+    peers_csv, index_csv = path.parent / "peer-costs.csv", path.parent / "price-index.csv"
+    peer_tables = _peer_tables(result, peers_csv, index_csv) if with_peers and peers_csv.exists() else None
+    files = _render_outputs(result, lang, peer_tables)  # render everything before writing anything
     written = write_outputs(outdir, files)
     return result, written
 
@@ -239,3 +280,106 @@ def _is_cost_scenario(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return True
     return "scenario" in data or "options" in data
+
+
+# ---------------------------------------------------------------------------
+# assumptions
+# ---------------------------------------------------------------------------
+
+
+def _load_cost_scenarios(folder: Path) -> list[Scenario]:
+    scenarios, problems = [], []
+    for path in sorted(p for p in folder.glob("*.toml") if _is_cost_scenario(p)):
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+def _cmd_assumptions(args: argparse.Namespace) -> int:
+    register = read_register(args.register)
+    folder = args.scenarios if args.scenarios is not None else args.register.parent
+    scenarios = _load_cost_scenarios(folder)
+    problems = [p for s in scenarios for p in check_citations(s, register)]
+    if problems:
+        raise ScenarioError(problems)
+    text = register_markdown(register, citations_by_id(scenarios))
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output}: out of date with {args.register}; run 'costmodel assumptions'", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{args.output}: up to date ({len(register)} entries, {len(scenarios)} scenarios cite them)")
+        return EXIT_OK
+    write_outputs(args.output.parent, {args.output.name: text.encode("utf-8")})
+    print(
+        f"Wrote {args.output} ({len(register)} entries; citations of {len(scenarios)} scenarios checked)"
+    )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# peers
+# ---------------------------------------------------------------------------
+
+
+def _cmd_peers(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if not scenario.comparisons:
+        print(
+            f"{args.scenario}: no [[comparisons]] table: nothing to compare (see docs/scenario-format.md)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    result = evaluate(scenario)
+    peers_csv = args.peers or args.scenario.parent / "peer-costs.csv"
+    index_csv = args.index or args.scenario.parent / "price-index.csv"
+    try:
+        tables = _peer_tables(result, peers_csv, index_csv)
+    except KeyError as exc:
+        print(f"{index_csv}: {exc.args[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
+    written = write_outputs(outdir, {f"{name}.csv": _csv_bytes(t) for name, t in tables.items()})
+    print_peers(tables["peers"], tables["peer_costs"], scenario, args.lang)
+    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def print_peers(positions: pd.DataFrame, peers: pd.DataFrame, scenario: Scenario, lang: str = "vi", file=None) -> None:
+    """Print where each unit cost stands among the peers (whole VND at base-year prices)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    file = file if file is not None else sys.stdout
+    console = Console(file=file, width=None if file.isatty() else 200, highlight=False)
+    for pos in positions.itertuples(index=False):
+        title = f"{pos.label or pos.metric} [{pos.option}]"
+        table = Table(
+            title=f"{title} — {label('peer_prices', lang).format(year=scenario.base_year)}", title_justify="left"
+        )
+        for key in ("peer_place", "year", "value", "value_at_base", "source"):
+            table.add_column(label(key, lang), justify="left" if key in ("peer_place", "source") else "right")
+        rows = peers[peers["metric"] == pos.metric].sort_values("value_at_base")
+        for r in rows.itertuples(index=False):
+            table.add_row(r.place, str(r.year), format_vnd(r.value, lang), format_vnd(r.value_at_base, lang), r.source)
+        table.add_row(
+            f"[bold]{label('this_scenario', lang)}[/bold]",
+            str(scenario.base_year),
+            "",
+            f"[bold]{format_vnd(pos.value, lang)}[/bold]",
+            "",
+        )
+        console.print(table)
+        if pos.peers:
+            console.print(
+                label("peer_verdict", lang).format(
+                    rank=pos.rank,
+                    n=pos.peers + 1,
+                    position=label(f"position_{pos.position}", lang),
+                    ratio=format_number(pos.ratio_to_median, 2, lang),
+                )
+            )

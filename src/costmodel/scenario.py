@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 __all__ = [
     "BUDGETS",
     "KINDS",
+    "Comparison",
     "PERS",
     "TIMINGS",
     "Driver",
@@ -183,10 +184,19 @@ class _OptionSection(_Schema):
     items: Annotated[list[_ItemSection], Field(min_length=1)]
 
 
+class _ComparisonSection(_Schema):
+    metric: Annotated[str, Field(min_length=1)]
+    option: str
+    categories: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    per: str
+    label: str = ""
+
+
 class _FileSchema(_Schema):
     scenario: _ScenarioSection
     drivers: dict[Annotated[str, Field(pattern=ID_PATTERN)], _DriverSection] = {}
     options: Annotated[list[_OptionSection], Field(min_length=1)]
+    comparisons: list[_ComparisonSection] = []
 
 
 def _keys_of(model: type[BaseModel]) -> list[str]:
@@ -304,6 +314,36 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """A unit cost of this scenario to place among other provinces' figures.
+
+    The value is the sum, at ``base_year`` prices, of the first purchases
+    (ledger ``kind = "cost"``) of ``option`` whose category is in
+    ``categories``, divided by the largest value of the driver ``per`` over
+    the horizon (e.g. equipment cost per video-conferencing point).
+
+    Attributes
+    ----------
+    metric : str
+        Metric name, matched against ``metric`` in the peer-costs file.
+    option : str
+        Option id.
+    categories : tuple of str
+        Item categories included.
+    per : str
+        Driver id of the denominator.
+    label : str
+        Reader-facing description.
+    """
+
+    metric: str
+    option: str
+    categories: tuple[str, ...]
+    per: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A validated scenario with every default filled in.
 
@@ -352,6 +392,7 @@ class Scenario:
     baseline: str
     options: tuple[Option, ...]
     drivers: dict[str, Driver] = field(default_factory=dict)
+    comparisons: tuple[Comparison, ...] = ()
     real_discount_rate: float | None = None
     unit_driver: str | None = None
     currency: str = "VND"
@@ -543,6 +584,8 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
         return _keys_of(_OptionSection)
     if parent[0] == "options" and len(parent) == 4 and parent[2] == "items":
         return _keys_of(_ItemSection)
+    if parent[0] == "comparisons" and len(parent) == 2:
+        return _keys_of(_ComparisonSection)
     return []
 
 
@@ -701,6 +744,19 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
         yield p("scenario.baseline", _unknown("option", s.baseline, list(option_ids)))
     if s.unit_driver is not None and s.unit_driver not in model.drivers:
         yield p("scenario.unit_driver", _unknown("driver", s.unit_driver, list(model.drivers)))
+    for ci, comp in enumerate(model.comparisons):
+        cpath = f"comparisons[{ci + 1}]"
+        if comp.option not in option_ids:
+            yield p(f"{cpath}.option", _unknown("option", comp.option, list(option_ids)))
+        if comp.per not in model.drivers:
+            yield p(f"{cpath}.per", _unknown("driver", comp.per, list(model.drivers)))
+        elif comp.option in option_ids:
+            categories = {it.category for it in model.options[option_ids[comp.option]].items}
+            for cat in comp.categories:
+                if cat not in categories:
+                    yield p(
+                        f"{cpath}.categories", _unknown(f"category of option {comp.option!r}", cat, sorted(categories))
+                    )
 
 
 def _unknown(kind: str, name: str, known: list[str]) -> str:
@@ -808,5 +864,8 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
         unit_driver=s.unit_driver,
         drivers=drivers,
         options=tuple(options),
+        comparisons=tuple(
+            Comparison(c.metric, c.option, tuple(c.categories), c.per, c.label) for c in model.comparisons
+        ),
         source=source,
     )

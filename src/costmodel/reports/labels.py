@@ -61,6 +61,22 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "baseline": {"vi": "phương án gốc", "en": "baseline"},
     "wrote": {"vi": "Đã ghi", "en": "Wrote"},
+    # peers
+    "peer_prices": {
+        "vi": "so sánh với các địa phương khác, giá năm {year}",
+        "en": "compared with other provinces, {year} prices",
+    },
+    "this_scenario": {"vi": "Kịch bản này", "en": "This scenario"},
+    "peer_place": {"vi": "Địa phương", "en": "Place"},
+    "value": {"vi": "Giá trị công bố", "en": "Published value"},
+    "value_at_base": {"vi": "Quy đổi giá năm gốc", "en": "At base-year prices"},
+    "peer_verdict": {
+        "vi": "Xếp thứ {rank}/{n} (1 = thấp nhất); {position}; bằng {ratio} lần trung vị các địa phương.",
+        "en": "Rank {rank} of {n} (1 = lowest); {position}; {ratio} times the peers' median.",
+    },
+    "position_below": {"vi": "thấp hơn mọi địa phương so sánh", "en": "below every peer"},
+    "position_within": {"vi": "nằm trong khoảng của các địa phương", "en": "within the peers' range"},
+    "position_above": {"vi": "CAO HƠN mọi địa phương so sánh", "en": "ABOVE every peer"},
 }
 
 

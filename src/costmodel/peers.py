@@ -1,0 +1,224 @@
+"""Costs seen in other provinces: place a scenario's unit costs among published peers.
+
+The Notice asks the DIC to "look at how other units and provinces do it". A
+scenario declares the unit costs it wants compared (``[[comparisons]]``, see
+docs/scenario-format.md); the peer figures live in ``scenarios/peer-costs.csv``
+with their source and year, and are brought to the scenario's ``base_year``
+prices with the consumer price index in ``scenarios/price-index.csv``:
+
+    value_at_base = value * prod_{k = year + 1}^{base_year} (1 + inflation_k)
+
+This module holds the readers of those two CSV files (their format is known
+here only) and pure functions on DataFrames.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from costmodel.evaluation import Evaluation
+from costmodel.scenario import Problem
+
+__all__ = [
+    "PEER_COLUMNS",
+    "POSITION_COLUMNS",
+    "PeerDataError",
+    "index_factor",
+    "parse_peer_costs",
+    "parse_price_index",
+    "peer_positions",
+    "peers_at_base_year",
+    "read_peer_costs",
+    "read_price_index",
+    "scenario_unit_costs",
+]
+
+PEER_COLUMNS = ["id", "place", "year", "metric", "value", "unit", "source", "note"]
+INDEX_COLUMNS = ["year", "inflation", "source", "type"]
+POSITION_COLUMNS = [
+    "metric",
+    "label",
+    "option",
+    "value",
+    "peers",
+    "peer_min",
+    "peer_median",
+    "peer_max",
+    "rank",
+    "position",
+    "ratio_to_median",
+]
+
+
+class PeerDataError(ValueError):
+    """A peer-costs or price-index file is malformed; ``problems`` says where."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _read_text(path: str | Path) -> str:
+    path = Path(path)
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise PeerDataError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise PeerDataError([Problem(str(path), "", "not UTF-8 text; save the file as UTF-8")]) from None
+
+
+def _rows(text: str, source: str, columns: list[str]):
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise PeerDataError([Problem(source, "line 1", f"missing column(s): {', '.join(missing)}")])
+    for row in reader:
+        yield reader.line_num, row
+
+
+def read_peer_costs(path: str | Path) -> pd.DataFrame:
+    """Read ``peer-costs.csv`` (columns :data:`PEER_COLUMNS`)."""
+    return parse_peer_costs(_read_text(path), str(path))
+
+
+def parse_peer_costs(text: str, source: str = "<peer-costs>") -> pd.DataFrame:
+    """Parse peer-costs CSV text; ``year`` int, ``value`` float [VND]."""
+    problems, out = [], []
+    for line, row in _rows(text, source, PEER_COLUMNS):
+        where = f"line {line}"
+        try:
+            year = int(row["year"])
+        except (TypeError, ValueError):
+            problems.append(Problem(source, where, f"year must be a whole number (got {row['year']!r})"))
+            continue
+        try:
+            value = float(row["value"])
+        except (TypeError, ValueError):
+            problems.append(Problem(source, where, f"value must be a number (got {row['value']!r})"))
+            continue
+        if value < 0:
+            problems.append(Problem(source, where, f"value must be >= 0 (got {value:g})"))
+        out.append({**{c: (row[c] or "").strip() for c in PEER_COLUMNS}, "year": year, "value": value})
+    if problems:
+        raise PeerDataError(problems)
+    return pd.DataFrame(out, columns=PEER_COLUMNS)
+
+
+def read_price_index(path: str | Path) -> pd.DataFrame:
+    """Read ``price-index.csv`` (columns year, inflation, source, type)."""
+    return parse_price_index(_read_text(path), str(path))
+
+
+def parse_price_index(text: str, source: str = "<price-index>") -> pd.DataFrame:
+    """Parse price-index CSV text; ``inflation`` is a decimal per year."""
+    problems, out = [], []
+    for line, row in _rows(text, source, INDEX_COLUMNS):
+        try:
+            out.append({"year": int(row["year"]), "inflation": float(row["inflation"]), "source": row["source"]})
+        except (TypeError, ValueError):
+            problems.append(Problem(source, f"line {line}", "year must be a whole number and inflation a decimal"))
+    if problems:
+        raise PeerDataError(problems)
+    index = pd.DataFrame(out, columns=["year", "inflation", "source"])
+    if index["year"].duplicated().any():
+        dup = index.loc[index["year"].duplicated(), "year"].iloc[0]
+        raise PeerDataError([Problem(source, "", f"year {dup} appears twice")])
+    return index
+
+
+def index_factor(index: pd.DataFrame, from_year: int, to_year: int) -> float:
+    """Price factor from ``from_year`` prices to ``to_year`` prices.
+
+    ``prod_{k = from_year + 1}^{to_year} (1 + inflation_k)``; the inverse when
+    ``to_year < from_year``; 1 when equal.
+
+    Raises
+    ------
+    KeyError
+        When a year needed is not in the index.
+
+    Examples
+    --------
+    >>> idx = pd.DataFrame({"year": [2023, 2024], "inflation": [0.0325, 0.0363]})
+    >>> round(index_factor(idx, 2022, 2024), 6)
+    1.06998
+    """
+    rates = dict(zip(index["year"].astype(int), index["inflation"].astype(float), strict=True))
+    lo, hi = sorted((from_year, to_year))
+    missing = [y for y in range(lo + 1, hi + 1) if y not in rates]
+    if missing:
+        raise KeyError(f"price index has no inflation for year(s) {', '.join(map(str, missing))}")
+    factor = float(np.prod([1.0 + rates[y] for y in range(lo + 1, hi + 1)]))
+    return factor if to_year >= from_year else 1.0 / factor
+
+
+def peers_at_base_year(peers: pd.DataFrame, index: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Peer figures with ``index_factor`` and ``value_at_base`` columns added. [VND]"""
+    out = peers.copy()
+    out["index_factor"] = [index_factor(index, int(y), base_year) for y in out["year"]]
+    out["value_at_base"] = out["value"] * out["index_factor"]
+    return out
+
+
+def scenario_unit_costs(result: Evaluation) -> pd.DataFrame:
+    """The scenario's comparable unit costs (one row per ``[[comparisons]]``).
+
+    value = sum of ``real`` (base-year prices, VAT included) of the ledger's
+    ``kind = "cost"`` rows of the option whose category is listed, divided by
+    the largest value of the driver ``per`` over the horizon. [VND per unit]
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns metric, label, option, value.
+    """
+    s = result.scenario
+    led = result.ledger
+    rows = []
+    for comp in s.comparisons:
+        mask = (led["option"] == comp.option) & (led["kind"] == "cost") & led["category"].isin(comp.categories)
+        units = float(np.max(s.drivers[comp.per].values))
+        value = float(led.loc[mask, "real"].sum()) / units if units > 0 else float("nan")
+        rows.append({"metric": comp.metric, "label": comp.label, "option": comp.option, "value": value})
+    return pd.DataFrame(rows, columns=["metric", "label", "option", "value"])
+
+
+def peer_positions(unit_costs: pd.DataFrame, peers_at_base: pd.DataFrame) -> pd.DataFrame:
+    """Place each unit cost among the peers of the same metric.
+
+    ``rank`` is 1 + the number of peers strictly cheaper (1 = cheapest);
+    ``position`` is "below" (cheaper than every peer), "above" (dearer than
+    every peer) or "within" the peer range; ``ratio_to_median`` = value /
+    median of the peers. Rows whose metric has no peers get ``peers = 0`` and
+    empty statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`POSITION_COLUMNS`.
+    """
+    rows = []
+    for uc in unit_costs.itertuples(index=False):
+        vals = peers_at_base.loc[peers_at_base["metric"] == uc.metric, "value_at_base"].to_numpy(dtype=float)
+        row = {"metric": uc.metric, "label": uc.label, "option": uc.option, "value": uc.value, "peers": len(vals)}
+        if len(vals):
+            lo, med, hi = float(vals.min()), float(np.median(vals)), float(vals.max())
+            position = "below" if uc.value < lo else ("above" if uc.value > hi else "within")
+            row.update(
+                peer_min=lo,
+                peer_median=med,
+                peer_max=hi,
+                rank=int(np.sum(vals < uc.value)) + 1,
+                position=position,
+                ratio_to_median=uc.value / med if med else float("nan"),
+            )
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=POSITION_COLUMNS)
+    out["rank"] = out["rank"].astype("Int64")
+    return out
