@@ -8,6 +8,8 @@ never as a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +18,7 @@ import pandas as pd
 
 from costmodel import __version__
 from costmodel._files import write_outputs
+from costmodel.compliance import ComplianceError, changes, evaluate_compliance, read_catalogue, read_status
 from costmodel.evaluation import Evaluation, evaluate
 from costmodel.peers import (
     PeerDataError,
@@ -26,6 +29,12 @@ from costmodel.peers import (
     scenario_unit_costs,
 )
 from costmodel.register import RegisterError, check_citations, citations_by_id, read_register, register_markdown
+from costmodel.reports.compliance_report import (
+    compliance_html,
+    compliance_markdown,
+    compliance_workbook_bytes,
+    warning_text,
+)
 from costmodel.reports.formatting import format_number, format_rate, format_vnd
 from costmodel.reports.labels import LANGS, label
 from costmodel.reports.workbook import workbook_bytes
@@ -67,6 +76,20 @@ def _parser() -> argparse.ArgumentParser:
     asm.add_argument("-o", "--output", type=Path, default=Path("docs/assumptions.md"), metavar="FILE")
     asm.add_argument("--check", action="store_true", help="only check that FILE is up to date (exit 2 if not)")
 
+    comp = sub.add_parser(
+        "compliance", help="public lists of units that have not built, updated or shared data with the IOC"
+    )
+    comp.add_argument("catalogue", type=Path, metavar="CATALOGUE.csv")
+    comp.add_argument("status", type=Path, metavar="STATUS.csv")
+    comp.add_argument("--as-of", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="the reporting date")
+    comp.add_argument(
+        "--previous", type=Path, default=None, metavar="STATUS.csv", help="status file of the previous period"
+    )
+    comp.add_argument("--previous-as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD")
+    comp.add_argument("-o", "--output", type=Path, default=Path("reports/compliance"), metavar="OUTDIR")
+    comp.add_argument("--lang", choices=LANGS, default="vi")
+    comp.add_argument("--sample", action="store_true", help="label the report as sample data")
+
     peer = sub.add_parser("peers", help="place a scenario's unit costs among other provinces' published costs")
     peer.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     peer.add_argument("--peers", type=Path, default=None, metavar="CSV", help="default: peer-costs.csv beside SCENARIO")
@@ -96,7 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_assumptions(args)
         if args.command == "peers":
             return _cmd_peers(args)
-    except (ScenarioError, RegisterError, PeerDataError) as exc:
+        if args.command == "compliance":
+            return _cmd_compliance(args)
+    except (ScenarioError, RegisterError, PeerDataError, ComplianceError) as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -114,7 +139,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_BAD_INPUT  # pragma: no cover
 
 
-def _print_problems(exc: ScenarioError | RegisterError | PeerDataError) -> None:
+def _iso_date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _print_problems(exc: ScenarioError | RegisterError | PeerDataError | ComplianceError) -> None:
     for problem in exc.problems:
         print(problem, file=sys.stderr)
 
@@ -258,9 +292,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print_summary(result, args.lang)
         print()
         index.append((path.name, result.preferred, written))
+    ioc_data = args.scenarios / "ioc-data"
+    if ioc_data.is_dir():
+        try:
+            written = _sample_compliance(ioc_data, args.output / "compliance", args.lang)
+        except ComplianceError as exc:
+            _print_problems(exc)
+            status = EXIT_BAD_INPUT
+        else:
+            if written:
+                index.append(("ioc-data/ (compliance)", "-", written))
     print(f"{label('wrote', args.lang)} -> {args.output.resolve()}")
     for name, preferred, written in index:
-        print(f"  {name}  [{label('preferred', args.lang)}: {preferred}]")
+        print(f"  {name}" + (f"  [{label('preferred', args.lang)}: {preferred}]" if preferred != "-" else ""))
         for p in written:
             print(f"    {p}")
     return status
@@ -315,9 +359,7 @@ def _cmd_assumptions(args: argparse.Namespace) -> int:
         print(f"{args.output}: up to date ({len(register)} entries, {len(scenarios)} scenarios cite them)")
         return EXIT_OK
     write_outputs(args.output.parent, {args.output.name: text.encode("utf-8")})
-    print(
-        f"Wrote {args.output} ({len(register)} entries; citations of {len(scenarios)} scenarios checked)"
-    )
+    print(f"Wrote {args.output} ({len(register)} entries; citations of {len(scenarios)} scenarios checked)")
     return EXIT_OK
 
 
@@ -383,3 +425,90 @@ def print_peers(positions: pd.DataFrame, peers: pd.DataFrame, scenario: Scenario
                     ratio=format_number(pos.ratio_to_median, 2, lang),
                 )
             )
+
+
+# ---------------------------------------------------------------------------
+# compliance
+# ---------------------------------------------------------------------------
+
+
+def _compliance_outputs(
+    catalogue_csv: Path,
+    status_csv: Path,
+    as_of: dt.date,
+    previous_csv: Path | None,
+    previous_as_of: dt.date | None,
+    lang: str,
+    sample: bool,
+):
+    catalogue = read_catalogue(catalogue_csv)
+    report = evaluate_compliance(catalogue, read_status(status_csv, catalogue), as_of)
+    change_table = None
+    if previous_csv is not None:
+        previous = evaluate_compliance(catalogue, read_status(previous_csv, catalogue), previous_as_of)
+        change_table = changes(report, previous)
+    files = {f"{name}.csv": _csv_bytes(table) for name, table in report.lists.items()}
+    files["scorecard.csv"] = _csv_bytes(report.scorecard)
+    if change_table is not None:
+        files["changes.csv"] = _csv_bytes(change_table)
+    files["compliance.xlsx"] = compliance_workbook_bytes(report, change_table, lang)
+    files["compliance.md"] = compliance_markdown(report, change_table, previous_as_of, lang, sample).encode("utf-8")
+    files["compliance.html"] = compliance_html(report, change_table, previous_as_of, lang, sample).encode("utf-8")
+    return report, change_table, files
+
+
+def _cmd_compliance(args: argparse.Namespace) -> int:
+    if (args.previous is None) != (args.previous_as_of is None):
+        print("costmodel compliance: --previous and --previous-as-of go together", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report, change_table, files = _compliance_outputs(
+        args.catalogue, args.status, args.as_of, args.previous, args.previous_as_of, args.lang, args.sample
+    )
+    written = write_outputs(args.output, files)
+    _print_compliance(report, change_table, args.lang)
+    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def _print_compliance(report, change_table, lang: str) -> None:
+    counts = {name: len(table) for name, table in report.lists.items()}
+    if lang == "vi":
+        print(
+            f"Tính đến {report.as_of:%d/%m/%Y}: {counts['not_built']} CSDL chưa xây dựng, "
+            f"{counts['not_updated']} chưa cập nhật, {counts['not_connected']} chưa kết nối IOC."
+        )
+    else:
+        print(
+            f"As of {report.as_of.isoformat()}: {counts['not_built']} datasets not built, "
+            f"{counts['not_updated']} not updated, {counts['not_connected']} not connected to the IOC."
+        )
+    if change_table is not None:
+        new = int((change_table["change"] == "new").sum())
+        resolved = int((change_table["change"] == "resolved").sum())
+        print(f"{'Thay đổi so với kỳ trước' if lang == 'vi' else 'Changes'}: +{new} / -{resolved}")
+    for w in report.warnings:
+        print(f"warning: {warning_text(w, 'en')}", file=sys.stderr)
+
+
+_STATUS_NAME = re.compile(r"^status-(\d{4}-\d{2}-\d{2})\.csv$")
+
+
+def _sample_compliance(folder: Path, output: Path, lang: str) -> list[Path]:
+    """Run compliance on ``folder``: catalogue.csv and the two latest status-YYYY-MM-DD.csv."""
+    catalogue = folder / "catalogue.csv"
+    statuses = sorted((m.group(1), p) for p in folder.glob("status-*.csv") if (m := _STATUS_NAME.match(p.name)))
+    if not catalogue.exists() or not statuses:
+        return []
+    as_of, status = statuses[-1]
+    prev_as_of, prev = statuses[-2] if len(statuses) > 1 else (None, None)
+    report, change_table, files = _compliance_outputs(
+        catalogue,
+        status,
+        dt.date.fromisoformat(as_of),
+        prev,
+        dt.date.fromisoformat(prev_as_of) if prev_as_of else None,
+        lang,
+        sample=(folder / "SAMPLE").exists(),
+    )
+    _print_compliance(report, change_table, lang)
+    return write_outputs(output, files)
