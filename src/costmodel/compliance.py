@@ -1,5 +1,7 @@
-"""IOC data-sharing compliance: the periodic public list of units that have not
-built, updated or shared their data (Notice 04/2024, point 2).
+"""IOC data-sharing compliance: who has not built, updated or shared their data.
+
+The periodic public list of units that have not built, updated or shared their
+data with the IOC (Notice 04/2024, point 2).
 
 Inputs are two CSV files (documented in ``docs/compliance-format.md``): the
 catalogue of shared and open datasets (Decisions 3826/QĐ-UBND and
