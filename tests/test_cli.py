@@ -138,11 +138,14 @@ def test_report_runs_every_scenario(tmp_path, capsys):
     src.mkdir()
     shutil.copy(DIC, src / "one.toml")
     shutil.copy(DIC, src / "two.toml")
-    (src / "plan.toml").write_text('[project]\ntitle = "not a cost scenario"\n', encoding="utf-8")
+    (src / "plan.toml").write_text(
+        '[project]\ntitle = "a plan, not a cost scenario"\nstart = 2024-04-15\n\n[[tasks]]\nid = "a"\nname = "A"\nduration = 3\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "reports"
     assert main(["report", "--scenarios", str(src), "-o", str(out)]) == 0
     assert (out / "one" / "summary.csv").exists() and (out / "two" / "workbook.xlsx").exists()
-    assert not (out / "plan").exists()
+    assert (out / "plan" / "schedule.csv").exists() and not (out / "plan" / "summary.csv").exists()
     printed = capsys.readouterr().out
     assert str(out / "one" / "summary.csv") in printed
 

@@ -38,7 +38,8 @@ from costmodel.reports.compliance_report import (
 from costmodel.reports.formatting import format_number, format_rate, format_vnd
 from costmodel.reports.labels import LANGS, label
 from costmodel.reports.workbook import workbook_bytes
-from costmodel.scenario import Scenario, ScenarioError, load_scenario
+from costmodel.scenario import Problem, Scenario, ScenarioError, load_scenario
+from costmodel.schedule.plan import PlanError
 
 __all__ = ["main"]
 
@@ -90,6 +91,21 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--lang", choices=LANGS, default="vi")
     comp.add_argument("--sample", action="store_true", help="label the report as sample data")
 
+    sch = sub.add_parser("schedule", help="critical path, Gantt chart and weekly progress report of a procurement plan")
+    sch.add_argument("plan", type=Path, metavar="PLAN.toml")
+    sch.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    sch.add_argument(
+        "--progress", type=Path, default=None, metavar="DIR", help="folder of progress-YYYY-MM-DD.csv files"
+    )
+    sch.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="status date (default: the latest progress file)",
+    )
+    sch.add_argument("--lang", choices=LANGS, default="vi")
+
     peer = sub.add_parser("peers", help="place a scenario's unit costs among other provinces' published costs")
     peer.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     peer.add_argument("--peers", type=Path, default=None, metavar="CSV", help="default: peer-costs.csv beside SCENARIO")
@@ -121,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_peers(args)
         if args.command == "compliance":
             return _cmd_compliance(args)
-    except (ScenarioError, RegisterError, PeerDataError, ComplianceError) as exc:
+        if args.command == "schedule":
+            return _cmd_schedule(args)
+    except (ScenarioError, RegisterError, PeerDataError, ComplianceError, PlanError) as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -148,7 +166,7 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _print_problems(exc: ScenarioError | RegisterError | PeerDataError | ComplianceError) -> None:
+def _print_problems(exc: ScenarioError | RegisterError | PeerDataError | ComplianceError | PlanError) -> None:
     for problem in exc.problems:
         print(problem, file=sys.stderr)
 
@@ -292,6 +310,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print_summary(result, args.lang)
         print()
         index.append((path.name, result.preferred, written))
+    for plan_path in sorted(p for p in args.scenarios.glob("*.toml") if _is_plan(p)):
+        progress_dir = args.scenarios / f"{plan_path.stem}-progress"
+        try:
+            _, _, _, files = _schedule_outputs(
+                plan_path, progress_dir if progress_dir.is_dir() else None, None, args.lang
+            )
+        except PlanError as exc:
+            _print_problems(exc)
+            status = EXIT_BAD_INPUT
+            continue
+        index.append((f"{plan_path.name} (schedule)", "-", write_outputs(args.output / plan_path.stem, files)))
     ioc_data = args.scenarios / "ioc-data"
     if ioc_data.is_dir():
         try:
@@ -308,6 +337,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
         for p in written:
             print(f"    {p}")
     return status
+
+
+def _is_plan(path: Path) -> bool:
+    """True for TOML files with a top-level ``[project]`` table (procurement plans)."""
+    import tomllib
+
+    try:
+        return "project" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
 
 
 def _is_cost_scenario(path: Path) -> bool:
@@ -512,3 +551,138 @@ def _sample_compliance(folder: Path, output: Path, lang: str) -> list[Path]:
     )
     _print_compliance(report, change_table, lang)
     return write_outputs(output, files)
+
+
+# ---------------------------------------------------------------------------
+# schedule
+# ---------------------------------------------------------------------------
+
+_PROGRESS_NAME = re.compile(r"^progress-(\d{4}-\d{2}-\d{2})\.csv$")
+
+
+def _progress_files(folder: Path) -> list[tuple[dt.date, Path]]:
+    found = [
+        (dt.date.fromisoformat(m.group(1)), p)
+        for p in folder.glob("progress-*.csv")
+        if (m := _PROGRESS_NAME.match(p.name))
+    ]
+    return sorted(found)
+
+
+def _figure_files(fig, stem: str) -> dict[str, bytes]:
+    import io
+
+    out = {}
+    for ext in ("png", "svg"):
+        buffer = io.BytesIO()
+        fig.savefig(
+            buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None
+        )
+        out[f"{stem}.{ext}"] = buffer.getvalue()
+    return out
+
+
+def _schedule_outputs(plan_path: Path, progress_dir: Path | None, as_of: dt.date | None, lang: str):
+    from costmodel.schedule.cpm import schedule_plan
+    from costmodel.schedule.gantt import gantt_figure
+    from costmodel.schedule.plan import load_plan, read_progress
+    from costmodel.schedule.progress import forecast, week_over_week
+    from costmodel.schedule.report import service_months, weekly_html, weekly_markdown, weekly_workbook_bytes
+
+    plan = load_plan(plan_path)
+    baseline = schedule_plan(plan)
+    table = baseline.table.copy()
+    for col in ("early_start", "early_finish", "late_start", "late_finish"):
+        table[col] = [d.isoformat() for d in table[col]]
+    table["critical"] = ["true" if c else "false" for c in table["critical"]]
+    files = {"schedule.csv": _csv_bytes(table)}
+    status = previous = change_table = None
+    if progress_dir is not None:
+        found = _progress_files(progress_dir)
+        if not found:
+            raise PlanError([Problem(str(progress_dir), "", "no progress-YYYY-MM-DD.csv files in this folder")])
+        if as_of is None:
+            as_of = found[-1][0]
+        current = [p for d, p in found if d == as_of]
+        if not current:
+            dates = ", ".join(d.isoformat() for d, _ in found)
+            raise PlanError([Problem(str(progress_dir), "", f"no progress-{as_of.isoformat()}.csv (found: {dates})")])
+        status = forecast(plan, baseline, read_progress(current[0], plan, as_of), as_of)
+        earlier = [(d, p) for d, p in found if d < as_of]
+        if earlier:
+            d_prev, p_prev = earlier[-1]
+            previous = forecast(plan, baseline, read_progress(p_prev, plan, d_prev), d_prev)
+            change_table = week_over_week(status, previous, plan)
+        st = status.table.copy()
+        for col in (
+            "baseline_start",
+            "baseline_finish",
+            "actual_start",
+            "actual_finish",
+            "forecast_start",
+            "forecast_finish",
+        ):
+            st[col] = [d.isoformat() if d is not None else "" for d in st[col]]
+        files["status.csv"] = _csv_bytes(st)
+    fig = gantt_figure(plan, baseline, status, lang)
+    figures = _figure_files(fig, "gantt")
+    files.update(figures)
+    if status is not None:
+        svg = figures["gantt.svg"].decode("utf-8")
+        svg = svg[svg.index("<svg") :]
+        files["weekly-report.md"] = weekly_markdown(plan, baseline, status, previous, change_table, lang).encode(
+            "utf-8"
+        )
+        files["weekly-report.html"] = weekly_html(plan, baseline, status, previous, change_table, lang, svg).encode(
+            "utf-8"
+        )
+        files["weekly-report.xlsx"] = weekly_workbook_bytes(plan, baseline, status, previous, change_table, lang)
+    if plan.service_task:
+        sign = (
+            status.table.set_index("id")
+            if status is not None
+            else baseline.table.set_index("id").rename(columns={"early_finish": "forecast_finish"})
+        )
+        signed = sign.loc[plan.service_task, "forecast_finish"]
+        start = dt.date(signed.year + (signed.month == 12), signed.month % 12 + 1, 1)
+        years = plan.service_years or tuple(range(start.year, start.year + 5))
+        months = service_months(start, range(min(years), max(years) + 1))
+        months.insert(0, "service_start", start.isoformat())
+        files["service_start.csv"] = _csv_bytes(months)
+    return plan, baseline, status, files
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    outdir = args.output if args.output is not None else Path("reports") / args.plan.stem
+    plan, baseline, status, files = _schedule_outputs(args.plan, args.progress, args.as_of, args.lang)
+    written = write_outputs(outdir, files)
+    _print_schedule(plan, baseline, status, args.lang)
+    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def _print_schedule(plan, baseline, status, lang: str) -> None:
+    vi = lang == "vi"
+    fmt = (lambda d: d.strftime("%d/%m/%Y")) if vi else (lambda d: d.isoformat())  # noqa: E731
+    finish, slack = (status.finish, status.slack) if status is not None else (baseline.finish, baseline.slack)
+    if status is not None:
+        print(("Ngày báo cáo: " if vi else "Status date: ") + fmt(status.as_of))
+    print(
+        ("Ngày hoàn thành dự kiến: " if vi else "Finish: ")
+        + fmt(finish)
+        + (
+            ""
+            if status is None
+            else (f" (kế hoạch gốc {fmt(baseline.finish)})" if vi else f" (baseline {fmt(baseline.finish)})")
+        )
+    )
+    if slack is not None:
+        if vi:
+            text = f"còn {slack} ngày làm việc" if slack >= 0 else f"CHẬM {-slack} ngày làm việc"
+            print(f"Hạn {fmt(plan.deadline)} ({plan.deadline_source}): {text}")
+        else:
+            text = f"{slack} working days of slack" if slack >= 0 else f"{-slack} working days LATE"
+            print(f"Deadline {fmt(plan.deadline)} ({plan.deadline_source}): {text}")
+    if status is not None:
+        sv = status.schedule_variance
+        print(f"SV(t) = {sv:+.1f}; SPI(t) = {status.spi:.2f}")

@@ -1,0 +1,166 @@
+"""Gantt chart of the procurement plan (matplotlib; returns a figure, never shows it).
+
+Baseline bars (grey outline), forecast or actual bars (blue; red for critical
+tasks) with the completed share filled, milestones as diamonds, dependency
+arrows, and the status date and deadline as vertical lines. Labels are
+Vietnamese by default. Artists carry ``gid`` values (``baseline:<id>``,
+``forecast:<id>``, ``milestone:<id>``, ``deadline``, ``status-date``) so tests
+can inspect the figure instead of pixels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.dates as mdates  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from costmodel.schedule.cpm import Schedule  # noqa: E402
+from costmodel.schedule.plan import Plan  # noqa: E402
+from costmodel.schedule.progress import Forecast  # noqa: E402
+
+__all__ = ["gantt_figure"]
+
+_L = {
+    "baseline": {"vi": "Kế hoạch gốc", "en": "Baseline"},
+    "forecast": {"vi": "Thực hiện / dự báo", "en": "Actual / forecast"},
+    "critical": {"vi": "Đường găng", "en": "Critical path"},
+    "done": {"vi": "Đã hoàn thành", "en": "Completed share"},
+    "milestone": {"vi": "Mốc", "en": "Milestone"},
+    "deadline": {"vi": "Hạn chót", "en": "Deadline"},
+    "status": {"vi": "Ngày báo cáo", "en": "Status date"},
+    "title": {"vi": "Tiến độ: {title}", "en": "Schedule: {title}"},
+}
+_GREY, _BLUE, _RED, _DONE = "#9E9E9E", "#4F81BD", "#C0504D", "#1F3864"
+
+
+def _num(day: dt.date) -> float:
+    return mdates.date2num(day)
+
+
+def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None, lang: str = "vi") -> Figure:
+    """Draw the Gantt chart.
+
+    Parameters
+    ----------
+    plan : Plan
+    baseline : Schedule
+        Baseline critical-path result.
+    status : Forecast, optional
+        Progress forecast; without it only the baseline is drawn.
+    lang : {"vi", "en"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    tasks = list(plan.tasks)
+    n = len(tasks)
+    fig = Figure(figsize=(13, max(4.0, 0.45 * n + 1.8)), layout="constrained")
+    ax = fig.add_subplot()
+    base = baseline.table.set_index("id")
+    cur = status.table.set_index("id") if status is not None else None
+    y_of = {t.id: n - 1 - i for i, t in enumerate(tasks)}
+    one_day = 1.0
+    for t in tasks:
+        y = y_of[t.id]
+        bs, bf = base.loc[t.id, "early_start"], base.loc[t.id, "early_finish"]
+        if t.is_milestone:
+            marker = ax.plot(_num(bs), y + 0.18, marker="D", color=_GREY, markersize=7, linestyle="none")[0]
+            marker.set_gid(f"baseline:{t.id}")
+        else:
+            ax.barh(
+                y + 0.18,
+                _num(bf) - _num(bs) + one_day,
+                left=_num(bs),
+                height=0.28,
+                color="white",
+                edgecolor=_GREY,
+                hatch="///",
+                gid=f"baseline:{t.id}",
+            )
+        if cur is not None:
+            fs, ff = cur.loc[t.id, "forecast_start"], cur.loc[t.id, "forecast_finish"]
+            critical = bool(cur.loc[t.id, "critical"])
+            pct = float(cur.loc[t.id, "actual_percent"])
+        else:
+            fs, ff, critical, pct = bs, bf, bool(base.loc[t.id, "critical"]), 0.0
+        color = _RED if critical else _BLUE
+        if t.is_milestone:
+            done = pct >= 100
+            m = ax.plot(_num(ff), y - 0.12, marker="D", color=_DONE if done else color, markersize=9, linestyle="none")[
+                0
+            ]
+            m.set_gid(f"milestone:{t.id}")
+        else:
+            width = _num(ff) - _num(fs) + one_day
+            ax.barh(y - 0.12, width, left=_num(fs), height=0.34, color=color, alpha=0.55, gid=f"forecast:{t.id}")
+            if pct > 0:
+                ax.barh(
+                    y - 0.12,
+                    width * pct / 100.0,
+                    left=_num(fs),
+                    height=0.34,
+                    color=_DONE,
+                    alpha=0.85,
+                    gid=f"done:{t.id}",
+                )
+                ax.text(_num(fs) + width + 0.5, y - 0.12, f"{pct:.0f}%", va="center", fontsize=7)
+    # dependency arrows: from the predecessor's finish to the successor's start
+    dates = (
+        cur
+        if cur is not None
+        else base.rename(columns={"early_start": "forecast_start", "early_finish": "forecast_finish"})
+    )
+    for t in tasks:
+        for p in t.after:
+            x0 = _num(dates.loc[p, "forecast_finish"]) + (0 if plan.task(p).is_milestone else one_day)
+            x1 = _num(dates.loc[t.id, "forecast_start"])
+            ax.annotate(
+                "",
+                xy=(x1, y_of[t.id] - 0.12),
+                xytext=(x0, y_of[p] - 0.12),
+                arrowprops={
+                    "arrowstyle": "->",
+                    "color": "#555555",
+                    "lw": 0.7,
+                    "shrinkA": 0,
+                    "shrinkB": 2,
+                    "connectionstyle": "angle,angleA=0,angleB=90,rad=0",
+                },
+            ).set_gid(f"arrow:{p}->{t.id}")
+    handles = [
+        Patch(facecolor="white", edgecolor=_GREY, hatch="///", label=_L["baseline"][lang]),
+        Patch(facecolor=_BLUE, alpha=0.55, label=_L["forecast"][lang]),
+        Patch(facecolor=_RED, alpha=0.55, label=_L["critical"][lang]),
+        Patch(facecolor=_DONE, alpha=0.85, label=_L["done"][lang]),
+        Line2D([], [], marker="D", color=_GREY, linestyle="none", label=_L["milestone"][lang]),
+    ]
+    if plan.deadline is not None:
+        ax.axvline(_num(plan.deadline) + one_day, color=_RED, linestyle="--", lw=1.5, gid="deadline")
+        handles.append(
+            Line2D([], [], color=_RED, linestyle="--", label=f"{_L['deadline'][lang]} {_fmt(plan.deadline, lang)}")
+        )
+    if status is not None:
+        ax.axvline(_num(status.as_of) + one_day, color="#2E7D32", linestyle="-", lw=1.5, gid="status-date")
+        handles.append(Line2D([], [], color="#2E7D32", label=f"{_L['status'][lang]} {_fmt(status.as_of, lang)}"))
+    ax.set_yticks([y_of[t.id] for t in tasks], [f"{t.name}" for t in tasks], fontsize=8)
+    ax.set_ylim(-0.8, n - 0.2)
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis_date()
+    ax.grid(axis="x", color="#DDDDDD", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(_L["title"][lang].format(title=plan.title), loc="left", fontsize=11)
+    ax.legend(handles=handles, loc="upper right", fontsize=7, ncol=2, framealpha=0.9)
+    return fig
+
+
+def _fmt(day: dt.date, lang: str) -> str:
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()

@@ -1,0 +1,411 @@
+"""Procurement plan files (TOML) and weekly progress files (CSV).
+
+The only code that knows these two formats (documented in
+``docs/schedule-format.md``). Problems are reported like scenario problems:
+one :class:`~costmodel.scenario.Problem` per line, naming the file, the key
+path (tasks by id) or the CSV line, and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from costmodel.scenario import Problem, _describe
+from costmodel.schedule.calendar import WorkCalendar
+
+__all__ = [
+    "PROGRESS_COLUMNS",
+    "Plan",
+    "PlanError",
+    "Progress",
+    "Task",
+    "load_plan",
+    "parse_plan",
+    "parse_progress",
+    "read_progress",
+]
+
+PROGRESS_COLUMNS = ["task_id", "percent_complete", "actual_start", "actual_finish", "note"]
+_ID = r"^[A-Za-z0-9_.-]+$"
+
+
+class PlanError(ValueError):
+    """A plan or progress file is not valid; ``problems`` lists why."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Project(_Schema):
+    title: Annotated[str, Field(min_length=1)]
+    start: dt.date
+    deadline: dt.date | None = None
+    deadline_source: str = ""
+    description: str = ""
+    service_task: str = ""
+    service_years: list[int] = []
+
+
+class _Calendar(_Schema):
+    country: str = "VN"
+    holidays: list[dt.date] = []
+    workdays: list[dt.date] = []
+
+
+class _Task(_Schema):
+    id: Annotated[str, Field(pattern=_ID)]
+    name: Annotated[str, Field(min_length=1)]
+    owner: str = ""
+    duration: Annotated[int, Field(ge=0)]
+    after: list[str] = []
+    lag: Annotated[int, Field(ge=0)] = 0
+    note: str = ""
+    source: str = ""
+
+
+class _PlanFile(_Schema):
+    project: _Project
+    calendar: _Calendar = _Calendar()
+    tasks: Annotated[list[_Task], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One step of the plan.
+
+    Attributes
+    ----------
+    id, name, owner : str
+    duration : int
+        Working days; 0 for a milestone. [working day]
+    after : tuple of str
+        Predecessor ids (finish-to-start).
+    lag : int
+        Working days to wait after the latest predecessor finishes. [working day]
+    note, source : str
+        Remarks; the legal basis or assumption behind the duration.
+    """
+
+    id: str
+    name: str
+    owner: str
+    duration: int
+    after: tuple[str, ...]
+    lag: int
+    note: str = ""
+    source: str = ""
+
+    @property
+    def is_milestone(self) -> bool:
+        """True for a zero-duration task."""
+        return self.duration == 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated plan: project, calendar and tasks in topological order."""
+
+    title: str
+    start: dt.date
+    deadline: dt.date | None
+    deadline_source: str
+    calendar: WorkCalendar
+    tasks: tuple[Task, ...]
+    source: str = "<dict>"
+    service_task: str = ""
+    service_years: tuple[int, ...] = ()
+
+    def task(self, task_id: str) -> Task:
+        """The task with this id."""
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate a plan TOML file (see :func:`parse_plan`)."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise PlanError([Problem(name, "", f"cannot read file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise PlanError([Problem(name, "", "not UTF-8 text; save the file as UTF-8")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError([Problem(name, "", f"TOML syntax error: {exc}")]) from None
+    return parse_plan(data, name)
+
+
+def _task_label(data: Any, index: int) -> str:
+    try:
+        tid = data["tasks"][index]["id"]
+        if isinstance(tid, str) and re.match(_ID, tid):
+            return f"tasks.{tid}"
+    except (KeyError, IndexError, TypeError):
+        pass
+    return f"tasks[{index + 1}]"
+
+
+def _path(loc: tuple, data: Any) -> str:
+    parts, i = [], 0
+    while i < len(loc):
+        if loc[i] == "tasks" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            parts.append(_task_label(data, loc[i + 1]))
+            i += 2
+            continue
+        parts.append(f"[{loc[i] + 1}]" if isinstance(loc[i], int) else str(loc[i]))
+        i += 1
+    return ".".join(parts).replace(".[", "[")
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    etype, ctx, value, loc = err["type"], err.get("ctx") or {}, err.get("input"), tuple(err["loc"])
+    if etype == "extra_forbidden":
+        models = {1: _PlanFile, 2: {"project": _Project, "calendar": _Calendar}.get(loc[0]), 3: _Task}
+        model = models.get(len(loc))
+        keys = list(model.model_fields) if isinstance(model, type) else []
+        close = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6)
+        return "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
+    if etype == "missing":
+        return "required key is missing"
+    if etype == "greater_than_equal":
+        return f"must be >= {ctx.get('ge')} (got {value!r})"
+    if etype in ("date_type", "date_from_datetime_parsing", "date_parsing"):
+        return f"expected a date such as 2024-04-15, got {_describe(value)}"
+    if etype == "int_type":
+        return f"expected a whole number of working days, got {_describe(value)}"
+    if etype == "string_pattern_mismatch":
+        return f"ids use letters, digits, '_', '.' and '-' (got {value!r})"
+    if etype == "too_short":
+        return "at least one [[tasks]] table is required"
+    return str(err.get("msg", "invalid value"))
+
+
+def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
+    """Validate a plan given as a dictionary (parsed TOML).
+
+    Checks: unknown keys, types, durations and lags >= 0, unique ids, known
+    predecessors, ``lag`` only with predecessors, no cycles (the tasks of a
+    cycle are named), no date both in ``holidays`` and ``workdays``.
+
+    Returns
+    -------
+    Plan
+        Tasks in a topological order (predecessors first, file order kept
+        where possible).
+
+    Raises
+    ------
+    PlanError
+    """
+    try:
+        model = _PlanFile.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError([Problem(source, _path(tuple(e["loc"]), data), _message(e)) for e in exc.errors()]) from None
+    problems = []
+    ids: dict[str, int] = {}
+    for i, t in enumerate(model.tasks):
+        if t.id in ids:
+            problems.append(
+                Problem(source, f"tasks[{i + 1}].id", f"duplicate task id {t.id!r} (also tasks[{ids[t.id] + 1}])")
+            )
+        else:
+            ids[t.id] = i
+    for t in model.tasks:
+        for p in t.after:
+            if p not in ids:
+                close = difflib.get_close_matches(p, list(ids), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(Problem(source, f"tasks.{t.id}.after", f"unknown predecessor {p!r}{hint}"))
+            elif p == t.id:
+                problems.append(Problem(source, f"tasks.{t.id}.after", "a task cannot follow itself"))
+        if t.lag and not t.after:
+            problems.append(Problem(source, f"tasks.{t.id}.lag", "lag needs predecessors ('after')"))
+    both = set(model.calendar.holidays) & set(model.calendar.workdays)
+    for d in sorted(both):
+        problems.append(Problem(source, "calendar.workdays", f"{d.isoformat()} is also in calendar.holidays"))
+    if model.project.service_task and model.project.service_task not in ids:
+        problems.append(Problem(source, "project.service_task", f"unknown task {model.project.service_task!r}"))
+    if model.project.deadline is not None and model.project.deadline < model.project.start:
+        problems.append(Problem(source, "project.deadline", "must not be before project.start"))
+    if problems:
+        raise PlanError(problems)
+    order = _topological(model.tasks, source)
+    tasks = tuple(Task(t.id, t.name, t.owner, t.duration, tuple(t.after), t.lag, t.note, t.source) for t in order)
+    try:
+        calendar = WorkCalendar(model.calendar.country, model.calendar.holidays, model.calendar.workdays)
+    except (NotImplementedError, KeyError):
+        raise PlanError([Problem(source, "calendar.country", f"unknown country {model.calendar.country!r}")]) from None
+    p = model.project
+    return Plan(
+        p.title, p.start, p.deadline, p.deadline_source, calendar, tasks, source, p.service_task, tuple(p.service_years)
+    )
+
+
+def _topological(tasks: list[_Task], source: str) -> list[_Task]:
+    """Kahn's algorithm in file order; a cycle is reported with its tasks in order."""
+    by_id = {t.id: t for t in tasks}
+    remaining = {t.id: set(t.after) for t in tasks}
+    order: list[_Task] = []
+    while remaining:
+        ready = [t.id for t in tasks if t.id in remaining and not (remaining[t.id] & set(remaining))]
+        if not ready:
+            cycle = _find_cycle({k: v & set(remaining) for k, v in remaining.items()})
+            position = {t.id: i for i, t in enumerate(tasks)}
+            first = min(range(len(cycle)), key=lambda i: position[cycle[i]])
+            cycle = cycle[first:] + cycle[:first]  # name the cycle from its first task in the file
+            raise PlanError(
+                [Problem(source, f"tasks.{cycle[0]}.after", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))]
+            )
+        for tid in ready:
+            order.append(by_id[tid])
+            del remaining[tid]
+    return order
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of predecessor links, as a list of task ids."""
+    start = sorted(graph)[0]
+    path, seen = [start], {start: 0}
+    node = start
+    while True:
+        node = sorted(graph[node])[0]
+        if node in seen:
+            cycle = path[seen[node] :]
+            return list(reversed(cycle))
+        seen[node] = len(path)
+        path.append(node)
+
+
+# ---------------------------------------------------------------------------
+# Progress files
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress of one task as of a status date.
+
+    Attributes
+    ----------
+    task_id : str
+    percent : float
+        Percent complete, 0-100.
+    actual_start, actual_finish : datetime.date or None
+    note : str
+    """
+
+    task_id: str
+    percent: float
+    actual_start: dt.date | None
+    actual_finish: dt.date | None
+    note: str = ""
+
+
+def read_progress(path: str | Path, plan: Plan, as_of: dt.date) -> dict[str, Progress]:
+    """Read a progress CSV (see :func:`parse_progress`)."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise PlanError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise PlanError([Problem(str(path), "", "not UTF-8 text; save the file as UTF-8")]) from None
+    return parse_progress(text, plan, as_of, str(path))
+
+
+def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progress>") -> dict[str, Progress]:
+    """Parse and check a progress CSV against the plan.
+
+    Columns :data:`PROGRESS_COLUMNS`. Rules: the task exists and appears once;
+    percent in [0, 100]; dates ``YYYY-MM-DD`` not after ``as_of``;
+    ``actual_finish`` if and only if percent = 100; a percent above 0 needs
+    ``actual_start``; finish not before start. Tasks not listed have not
+    started.
+
+    Returns
+    -------
+    dict of str to Progress
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in PROGRESS_COLUMNS if c not in header]
+    if missing:
+        raise PlanError([Problem(source, "line 1", f"missing column(s): {', '.join(missing)}")])
+    known = {t.id for t in plan.tasks}
+    out: dict[str, Progress] = {}
+    problems = []
+    for row in reader:
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        where = f"line {reader.line_num}"
+        tid = row["task_id"]
+        if tid not in known:
+            problems.append(Problem(source, where, f"unknown task_id {tid!r}"))
+            continue
+        if tid in out:
+            problems.append(Problem(source, where, f"task {tid!r} appears twice"))
+            continue
+        try:
+            pct = float(row["percent_complete"].rstrip("%"))
+            if not 0 <= pct <= 100:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                Problem(source, where, f"percent_complete must be a number 0-100 (got {row['percent_complete']!r})")
+            )
+            continue
+        dates = {}
+        bad = False
+        for col in ("actual_start", "actual_finish"):
+            try:
+                dates[col] = dt.date.fromisoformat(row[col]) if row[col] else None
+                if row[col] and len(row[col]) != 10:
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(source, where, f"{col} must be a date YYYY-MM-DD or empty (got {row[col]!r})"))
+                bad = True
+                continue
+            if dates[col] is not None and dates[col] > as_of:
+                problems.append(
+                    Problem(source, where, f"{col} {row[col]} is after the status date {as_of.isoformat()}")
+                )
+                bad = True
+        if bad:
+            continue
+        start, finish = dates["actual_start"], dates["actual_finish"]
+        if (finish is not None) != (pct == 100):
+            problems.append(
+                Problem(source, where, f"task {tid!r}: actual_finish is given exactly when percent_complete is 100")
+            )
+            continue
+        if pct > 0 and start is None:
+            problems.append(Problem(source, where, f"task {tid!r}: percent_complete > 0 needs actual_start"))
+            continue
+        if start is not None and finish is not None and finish < start:
+            problems.append(Problem(source, where, f"task {tid!r}: actual_finish is before actual_start"))
+            continue
+        out[tid] = Progress(tid, pct, start, finish, row.get("note", ""))
+    if problems:
+        raise PlanError(problems)
+    return out
