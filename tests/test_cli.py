@@ -105,7 +105,9 @@ def test_failed_run_leaves_previous_outputs_untouched(tmp_path):
     assert main(["run", str(DIC), "-o", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     bad = tmp_path / "bad.toml"
-    bad.write_text(DIC.read_text(encoding="utf-8").replace("price = 400_000", "price = -400_000"), encoding="utf-8")
+    bad.write_text(
+        DIC.read_text(encoding="utf-8").replace("price = 500_000_000", "price = -500_000_000"), encoding="utf-8"
+    )
     assert main(["run", str(bad), "-o", str(out)]) == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

@@ -91,6 +91,42 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--lang", choices=LANGS, default="vi")
     comp.add_argument("--sample", action="store_true", help="label the report as sample data")
 
+    sim = sub.add_parser("simulate", help="Monte Carlo simulation of a scenario's uncertain inputs")
+    sim.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
+    sim.add_argument("--draws", type=_positive_int, default=10_000, metavar="N", help="number of draws (default 10000)")
+    sim.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    sim.add_argument(
+        "--budget-cap",
+        type=float,
+        default=None,
+        metavar="VND",
+        help="yearly appropriation; overrides [risk] budget_cap",
+    )
+    sim.add_argument("--chunk", type=_positive_int, default=None, metavar="N", help="draws per chunk (memory bound)")
+    sim.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    sim.add_argument("--lang", choices=LANGS, default="vi")
+
+    sen = sub.add_parser("sensitivity", help="tornado, switching values, two-way grid and Sobol indices")
+    sen.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
+    sen.add_argument(
+        "--percent",
+        type=float,
+        default=0.20,
+        metavar="P",
+        help="+/- share for inputs that are plain numbers (default 0.20)",
+    )
+    sen.add_argument(
+        "--grid",
+        default=None,
+        metavar="A,B",
+        help="two inputs for the two-way grid (labels or unique parts of them), or 'auto'",
+    )
+    sen.add_argument("--steps", type=_positive_int, default=11, metavar="N", help="grid points per input (default 11)")
+    sen.add_argument("--sobol", type=int, default=1024, metavar="N", help="Sobol base sample, a power of 2; 0 to skip")
+    sen.add_argument("--seed", type=int, default=0, metavar="S")
+    sen.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    sen.add_argument("--lang", choices=LANGS, default="vi")
+
     sch = sub.add_parser("schedule", help="critical path, Gantt chart and weekly progress report of a procurement plan")
     sch.add_argument("plan", type=Path, metavar="PLAN.toml")
     sch.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
@@ -139,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_compliance(args)
         if args.command == "schedule":
             return _cmd_schedule(args)
+        if args.command == "simulate":
+            return _cmd_simulate(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
     except (ScenarioError, RegisterError, PeerDataError, ComplianceError, PlanError) as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
@@ -155,6 +195,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover
     return EXIT_BAD_INPUT  # pragma: no cover
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
 
 
 def _iso_date(text: str) -> dt.date:
@@ -686,3 +736,164 @@ def _print_schedule(plan, baseline, status, lang: str) -> None:
     if status is not None:
         sv = status.schedule_variance
         print(f"SV(t) = {sv:+.1f}; SPI(t) = {status.spi:.2f}")
+
+
+# ---------------------------------------------------------------------------
+# simulate and sensitivity
+# ---------------------------------------------------------------------------
+
+
+def _progress_bar(total: int):
+    """A rich progress bar on stderr, silent when stderr is not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(file=sys.stderr)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    )
+    task = progress.add_task("Monte Carlo", total=total)
+    return progress, (lambda done, _total: progress.update(task, completed=done))
+
+
+def _simulation_outputs(scenario, draws: int, seed: int, budget_cap, chunk, lang: str, show_progress: bool = True):
+    from costmodel.reports.risk_charts import s_curve_figure
+    from costmodel.risk.simulate import DEFAULT_CHUNK, simulate
+
+    cap = None
+    if budget_cap is not None:
+        cap = {int(y): float(budget_cap) for y in scenario.years}
+    if show_progress:
+        bar, callback = _progress_bar(draws)
+        with bar:
+            result = simulate(scenario, draws, seed, chunk or DEFAULT_CHUNK, cap, callback)
+    else:
+        result = simulate(scenario, draws, seed, chunk or DEFAULT_CHUNK, cap)
+    files = {
+        "simulation_summary.csv": _csv_bytes(result.summary()),
+        "simulation_budget.csv": _csv_bytes(result.budget()),
+    }
+    files.update(_figure_files(s_curve_figure(result, lang), "s-curve"))
+    return result, files
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if not scenario.is_uncertain:
+        print(
+            f"{args.scenario}: note: no input is a distribution, so every draw equals the deterministic result",
+            file=sys.stderr,
+        )
+    result, files = _simulation_outputs(scenario, args.draws, args.seed, args.budget_cap, args.chunk, args.lang)
+    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
+    written = write_outputs(outdir, files)
+    _print_simulation(result, args.lang)
+    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def _print_simulation(result, lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200, highlight=False)
+    vi = lang == "vi"
+    title = (
+        f"Mô phỏng Monte Carlo: {result.draws:,} lần, seed {result.seed}"
+        if vi
+        else f"Monte Carlo: {result.draws:,} draws, seed {result.seed}"
+    )
+    table = Table(title=title, title_justify="left")
+    heads = (
+        ["Phương án", "Trung bình", "P10", "P50", "P90", "Xác suất rẻ nhất", "Tất định", "Mức tin cậy"]
+        if vi
+        else ["Option", "Mean", "P10", "P50", "P90", "P(cheapest)", "Deterministic", "Confidence"]
+    )
+    for i, h in enumerate(heads):
+        table.add_column(h, justify="left" if i == 0 else "right")
+    for r in result.summary().itertuples(index=False):
+        table.add_row(
+            r.option,
+            format_vnd(r.mean, lang),
+            format_vnd(r.p10, lang),
+            format_vnd(r.p50, lang),
+            format_vnd(r.p90, lang),
+            format_rate(r.prob_cheapest, lang, 1),
+            format_vnd(r.deterministic, lang),
+            f"P{r.confidence_level * 100:.0f}",
+        )
+    console.print(table)
+    budget = result.budget()
+    if result.budget_cap:
+        over = budget[budget["prob_over_cap"] > 0]
+        for r in over.itertuples(index=False):
+            console.print(
+                (
+                    f"{r.option} {r.year}: xác suất vượt dự toán {format_vnd(r.budget_cap, lang)} là "
+                    if vi
+                    else f"{r.option} {r.year}: probability of exceeding {format_vnd(r.budget_cap, lang)} is "
+                )
+                + format_rate(r.prob_over_cap, lang, 1)
+            )
+
+
+def _match_input(inputs, text: str):
+    exact = [i for i in inputs if i.label == text]
+    if exact:
+        return exact[0]
+    partial = [i for i in inputs if text in i.label]
+    if len(partial) == 1:
+        return partial[0]
+    labels = ", ".join(i.label for i in inputs)
+    what = "matches several inputs" if partial else "matches no input"
+    raise ScenarioError([Problem("--grid", "", f"{text!r} {what}; inputs: {labels}")])
+
+
+def _sensitivity_outputs(scenario, percent: float, grid: str | None, steps: int, sobol: int, seed: int, lang: str):
+    from costmodel.reports.risk_charts import tornado_figure, two_way_figure
+    from costmodel.risk import sensitivity as sens
+
+    inputs = sens.analysis_inputs(scenario, percent)
+    table = sens.tornado(scenario, inputs)
+    files = {"tornado.csv": _csv_bytes(table), "switching.csv": _csv_bytes(sens.switching_values(scenario, inputs))}
+    diff_name = [o for o in table["option"].unique() if " - " in o]
+    for name in diff_name[:1] or [scenario.options[0].id]:
+        files.update(_figure_files(tornado_figure(table, name, lang), "tornado"))
+    if grid:
+        if grid == "auto":
+            target = diff_name[0] if diff_name else scenario.options[0].id
+            top = table[table["option"] == target].sort_values("swing", ascending=False)["input"].tolist()[:2]
+            pair = [next(i for i in inputs if i.label == t) for t in top]
+        else:
+            names = [g.strip() for g in grid.split(",")]
+            if len(names) != 2:
+                raise ScenarioError([Problem("--grid", "", "expected two inputs separated by a comma")])
+            pair = [_match_input(inputs, nm) for nm in names]
+        if len(pair) == 2:
+            grid_table = sens.two_way(scenario, pair[0], pair[1], steps)
+            files["two_way.csv"] = _csv_bytes(grid_table)
+            files.update(_figure_files(two_way_figure(grid_table, lang), "two-way"))
+    if sobol and scenario.is_uncertain:
+        files["sobol.csv"] = _csv_bytes(sens.sobol_indices(scenario, sobol, seed))
+    return files
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    if args.sobol and (args.sobol < 2 or args.sobol & (args.sobol - 1)):
+        print("costmodel sensitivity: --sobol must be a power of 2 (or 0 to skip)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    scenario = load_scenario(args.scenario)
+    files = _sensitivity_outputs(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed, args.lang)
+    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
+    written = write_outputs(outdir, files)
+    switching = pd.read_csv(outdir / "switching.csv")
+    for r in switching.itertuples(index=False):
+        print(f"{r.input}: {r.verdict}")
+    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    return EXIT_OK

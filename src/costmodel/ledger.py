@@ -17,15 +17,18 @@ import pandas as pd
 
 from costmodel import finance
 from costmodel.scenario import Item, Scenario
+from costmodel.values import InputValues, central_values
 
 __all__ = [
     "LEDGER_COLUMNS",
     "MONTHS_PER_YEAR",
     "WHOLE_MODULE_TOLERANCE",
     "ItemFlows",
+    "OptionArrays",
     "build_ledger",
     "installed_capacity",
     "item_flows",
+    "option_arrays",
 ]
 
 MONTHS_PER_YEAR = 12
@@ -52,23 +55,24 @@ LEDGER_COLUMNS = [
 
 @dataclass(frozen=True)
 class ItemFlows:
-    """Cash flows of one item by kind, before discounting.
+    """Cash flows of one item by kind, before discounting, for ``n`` draws.
 
-    All arrays are indexed by horizon year (``start_year`` first).
+    Arrays have the draw on the first axis and, where it applies, the horizon
+    year (``start_year`` first) on the second.
 
     Attributes
     ----------
-    unit_price : numpy.ndarray
+    unit_price : numpy.ndarray, shape (n, years)
         Escalated price per unit per period, excluding VAT. [VND]
-    cost_quantity, cost_nominal : numpy.ndarray
+    cost_quantity, cost_nominal : numpy.ndarray, shape (n, years)
         First purchases / recurring charges: units and amount incl. VAT. [unit], [VND]
-    replacement_quantity, replacement_nominal : numpy.ndarray
+    replacement_quantity, replacement_nominal : numpy.ndarray, shape (n, years)
         Re-purchases of assets at end of life. [unit], [VND]
-    residual_quantity : float
+    residual_quantity : numpy.ndarray, shape (n,)
         Units credited with a residual value at the end of the horizon. [unit]
-    residual_unit_price : float
+    residual_unit_price : numpy.ndarray, shape (n,)
         Quantity-weighted price (excl. VAT) of the latest purchases credited. [VND]
-    residual_credit : float
+    residual_credit : numpy.ndarray, shape (n,)
         Residual value credited at the end of ``end_year``, as a positive
         number (VAT included). [VND]
     """
@@ -78,9 +82,9 @@ class ItemFlows:
     cost_nominal: np.ndarray
     replacement_quantity: np.ndarray
     replacement_nominal: np.ndarray
-    residual_quantity: float
-    residual_unit_price: float
-    residual_credit: float
+    residual_quantity: np.ndarray
+    residual_unit_price: np.ndarray
+    residual_credit: np.ndarray
 
 
 def installed_capacity(need: np.ndarray, existing: float, module: float) -> np.ndarray:
@@ -95,7 +99,8 @@ def installed_capacity(need: np.ndarray, existing: float, module: float) -> np.n
     Parameters
     ----------
     need : numpy.ndarray
-        Need in each year from the item's first year on. [unit]
+        Need in each year from the item's first year on (last axis = year;
+        leading axes, e.g. draws, broadcast). [unit]
     existing : float
         Units installed before the first year (never bought or replaced). [unit]
     module : float
@@ -119,8 +124,8 @@ def installed_capacity(need: np.ndarray, existing: float, module: float) -> np.n
     return np.maximum.accumulate(installed, axis=-1)
 
 
-def item_flows(item: Item, scenario: Scenario) -> ItemFlows:
-    """Yearly cash flows of one item (the rules of docs/methodology.md).
+def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValues | None = None) -> ItemFlows:
+    """Yearly cash flows of one item for every draw (the rules of docs/methodology.md).
 
     1. ``price_y = price * (1 + escalation) ** (y - base_year)``.
     2. ``q_y`` = the number, or the driver's value in year ``y``.
@@ -136,61 +141,77 @@ def item_flows(item: Item, scenario: Scenario) -> ItemFlows:
 
     Parameters
     ----------
+    option_id : str
+        Id of the item's option (inputs are addressed by option and item).
     item : Item
         A resolved item.
     scenario : Scenario
         Its scenario (horizon, base year, drivers).
+    values : InputValues, optional
+        Input values for the draws; default the central values (one draw).
 
     Returns
     -------
     ItemFlows
     """
+    values = values if values is not None else central_values(scenario)
     years = scenario.years
-    n = years.size
-    unit_price = item.price * (1.0 + item.escalation) ** (years - scenario.base_year)
-    q = scenario.quantity_series(item)
+    ny = years.size
+    price = values.price(option_id, item)[:, None]
+    escalation = values.escalation(option_id, item)[:, None]
+    unit_price = price * (1.0 + escalation) ** (years - scenario.base_year)[None, :]
+    q = values.quantity(option_id, item)
+    # rows: n when anything of this item varies between draws, else 1 (broadcast later)
+    n = max(unit_price.shape[0], q.shape[0])
+    unit_price = np.broadcast_to(unit_price, (n, ny))
+    q = np.broadcast_to(q, (n, ny))
     active = (years >= item.from_year) & (years <= item.to_year)
     vat_factor = 1.0 + item.vat
     first = item.from_year - scenario.start_year
 
-    cost_q = np.zeros(n)
+    cost_q = np.zeros((n, ny))
     if item.per in ("year", "month"):
-        cost_q = np.where(active, q, 0.0)
+        cost_q = np.where(active[None, :], q, 0.0)
         periods = MONTHS_PER_YEAR if item.per == "month" else 1
         cost_nominal = periods * unit_price * cost_q * vat_factor
     elif item.per == "once":
-        cost_q[first] = q[first]
+        cost_q[:, first] = q[:, first]
         cost_nominal = unit_price * cost_q * vat_factor
     else:  # "added"
         last = item.to_year - scenario.start_year
-        installed = installed_capacity(q[first : last + 1], item.existing, item.module)
-        bought = np.diff(installed, prepend=item.existing)
-        cost_q[first : last + 1] = bought
+        installed = installed_capacity(q[:, first : last + 1], item.existing, item.module)
+        cost_q[:, first : last + 1] = np.diff(installed, axis=1, prepend=np.full((n, 1), item.existing))
         cost_nominal = unit_price * cost_q * vat_factor
 
-    repl_q = np.zeros(n)
-    residual_q = residual_value_base = residual_credit = 0.0
+    repl_q = np.zeros((n, ny))
+    residual_q = np.zeros(n)
+    residual_base = np.zeros(n)
+    residual_credit = np.zeros(n)
     if item.life is not None:
         life = item.life
-        for p in np.flatnonzero(cost_q > 0):
-            lot = cost_q[p]
+        for p in range(ny):
+            lot = cost_q[:, p]
+            if not np.any(lot > 0):
+                continue
             latest = p
-            for again in range(p + life, n, life):
-                repl_q[again] += lot
+            for again in range(p + life, ny, life):
+                repl_q[:, again] += lot
                 latest = again
-            paid = unit_price[latest] * lot * vat_factor
+            paid = unit_price[:, latest] * lot * vat_factor
             if item.residual == "linear":
                 remaining = (years[latest] + life - (scenario.end_year + 1)) / life
-                credit = paid * remaining if remaining > 0 else 0.0
+                credit = paid * remaining if remaining > 0 else np.zeros(n)
             elif item.residual == "none":
-                credit = 0.0
+                credit = np.zeros(n)
             else:
                 credit = float(item.residual) * paid
-            if credit > 0:
-                residual_q += lot
-                residual_value_base += unit_price[latest] * lot
-                residual_credit += credit
+            credited = credit > 0
+            residual_q += np.where(credited, lot, 0.0)
+            residual_base += np.where(credited, unit_price[:, latest] * lot, 0.0)
+            residual_credit += np.where(credited, credit, 0.0)
     repl_nominal = unit_price * repl_q * vat_factor
+    with np.errstate(invalid="ignore", divide="ignore"):
+        residual_price = np.where(residual_q > 0, residual_base / np.where(residual_q > 0, residual_q, 1.0), 0.0)
     return ItemFlows(
         unit_price=unit_price,
         cost_quantity=cost_q,
@@ -198,13 +219,13 @@ def item_flows(item: Item, scenario: Scenario) -> ItemFlows:
         replacement_quantity=repl_q,
         replacement_nominal=repl_nominal,
         residual_quantity=residual_q,
-        residual_unit_price=residual_value_base / residual_q if residual_q else 0.0,
+        residual_unit_price=residual_price,
         residual_credit=residual_credit,
     )
 
 
-def build_ledger(scenario: Scenario) -> pd.DataFrame:
-    """Build the cash-flow ledger of every option of a scenario.
+def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.DataFrame:
+    """Build the cash-flow ledger of every option of a scenario (one draw).
 
     Discounting (NIST Handbook 135; OMB A-94 App. B): ``t = (y - base_year)
     + {start: 0, mid: 0.5, end: 1}[timing]``, ``discount_factor = (1 + r) **
@@ -215,6 +236,8 @@ def build_ledger(scenario: Scenario) -> pd.DataFrame:
     Parameters
     ----------
     scenario : Scenario
+    values : InputValues, optional
+        One draw of the inputs; default the central values.
 
     Returns
     -------
@@ -223,59 +246,112 @@ def build_ledger(scenario: Scenario) -> pd.DataFrame:
         kind with a non-zero nominal amount, in file order, then year, then
         kind (cost, replacement, residual). ``nominal``, ``real`` and
         ``present_value`` are [VND], negative for residual credits;
-        ``unit_price`` is per period (month, year or unit) excluding VAT.
+        ``unit_price`` is per period (month, year or unit) excluding VAT,
+        optimism bias included.
     """
+    values = values if values is not None else central_values(scenario)
+    if values.n != 1:
+        raise ValueError("build_ledger takes one draw; use option_arrays for many")
     years = scenario.years
-    r = scenario.discount_rate
-    deflator = (1.0 + scenario.inflation) ** (years - scenario.base_year)
+    r = float(values.discount_rate()[0])
+    inflation = float(values.inflation()[0])
+    deflator = (1.0 + inflation) ** (years - scenario.base_year)
     columns: dict[str, list] = {c: [] for c in LEDGER_COLUMNS}
 
-    def add(opt_id: str, item: Item, kind: str, year_idx: np.ndarray, qty, price, nominal, t) -> None:
-        k = year_idx.size
-        columns["option"] += [opt_id] * k
-        columns["item"] += [item.name] * k
-        columns["category"] += [item.category] * k
-        columns["budget"] += [item.budget] * k
-        columns["kind"] += [kind] * k
-        columns["year"] += years[year_idx].tolist()
-        columns["quantity"] += np.asarray(qty, dtype=float).tolist()
-        columns["unit_price"] += np.asarray(price, dtype=float).tolist()
-        columns["nominal"] += np.asarray(nominal, dtype=float).tolist()
-        columns["real"] += (np.asarray(nominal) / deflator[year_idx]).tolist()
-        df = finance.discount_factor(r, t)
-        columns["discount_factor"] += np.asarray(df, dtype=float).tolist()
-        columns["present_value"] += (np.asarray(nominal) * df).tolist()
-        columns["source"] += [item.source] * k
+    def add(opt_id: str, item: Item, kind: str, i: int, qty: float, price: float, nominal: float, t: float) -> None:
+        df = float(finance.discount_factor(r, t))
+        columns["option"].append(opt_id)
+        columns["item"].append(item.name)
+        columns["category"].append(item.category)
+        columns["budget"].append(item.budget)
+        columns["kind"].append(kind)
+        columns["year"].append(int(years[i]))
+        columns["quantity"].append(float(qty))
+        columns["unit_price"].append(float(price))
+        columns["nominal"].append(float(nominal))
+        columns["real"].append(float(nominal / deflator[i]))
+        columns["discount_factor"].append(df)
+        columns["present_value"].append(float(nominal * df))
+        columns["source"].append(item.source)
 
     for opt in scenario.options:
         for item in opt.items:
-            flows = item_flows(item, scenario)
+            flows = item_flows(opt.id, item, scenario, values)
             t = finance.time_in_years(years, scenario.base_year, item.timing)
-            rows_by_year: list[tuple[int, str, float, float, float, float]] = []
-            for kind, qty, nominal in (
-                ("cost", flows.cost_quantity, flows.cost_nominal),
-                ("replacement", flows.replacement_quantity, flows.replacement_nominal),
-            ):
-                for i in np.flatnonzero(nominal != 0):
-                    rows_by_year.append((int(i), kind, qty[i], flows.unit_price[i], nominal[i], t[i]))
-            rows_by_year.sort(key=lambda row: (row[0], row[1] != "cost"))
-            for i, kind, qty, price, nominal, ti in rows_by_year:
-                add(opt.id, item, kind, np.array([i]), [qty], [price], [nominal], [ti])
-            if flows.residual_credit > 0:
-                last = np.array([years.size - 1])
+            for i in range(years.size):
+                for kind, qty, nominal in (
+                    ("cost", flows.cost_quantity, flows.cost_nominal),
+                    ("replacement", flows.replacement_quantity, flows.replacement_nominal),
+                ):
+                    if nominal[0, i] != 0:
+                        add(opt.id, item, kind, i, qty[0, i], flows.unit_price[0, i], nominal[0, i], t[i])
+            if flows.residual_credit[0] > 0:
                 t_res = scenario.end_year - scenario.base_year + 1.0
                 add(
                     opt.id,
                     item,
                     "residual",
-                    last,
-                    [flows.residual_quantity],
-                    [flows.residual_unit_price],
-                    [-flows.residual_credit],
-                    [t_res],
+                    years.size - 1,
+                    flows.residual_quantity[0],
+                    flows.residual_unit_price[0],
+                    -flows.residual_credit[0],
+                    t_res,
                 )
     ledger = pd.DataFrame(columns)
     ledger["year"] = ledger["year"].astype("int64")
     for col in ("quantity", "unit_price", "nominal", "real", "discount_factor", "present_value"):
         ledger[col] = ledger[col].astype("float64")
     return ledger
+
+
+@dataclass(frozen=True)
+class OptionArrays:
+    """Per-option totals for ``n`` draws, from the same item flows as the ledger.
+
+    Attributes
+    ----------
+    options : tuple of str
+        Option ids in file order.
+    pv_cost : numpy.ndarray, shape (n, options)
+        Present value of cost (residual credits subtracted). [VND]
+    nominal : numpy.ndarray, shape (n, options, years)
+        What is paid each year (residual excluded), VAT included. [VND]
+    """
+
+    options: tuple[str, ...]
+    pv_cost: np.ndarray
+    nominal: np.ndarray
+
+
+def option_arrays(scenario: Scenario, values: InputValues) -> OptionArrays:
+    """Present value and yearly spending of every option for every draw.
+
+    The same :func:`item_flows` and discounting as :func:`build_ledger`,
+    summed without building rows: this is what Monte Carlo and sensitivity
+    analysis evaluate, so they cannot drift from the deterministic ledger.
+    """
+    years = scenario.years
+    n = values.n
+    r = values.discount_rate()[:, None]
+    t_res = scenario.end_year - scenario.base_year + 1.0
+    df_res = (1.0 + r[:, 0]) ** -t_res
+    factors = {
+        timing: (1.0 + r) ** -finance.time_in_years(years, scenario.base_year, timing)[None, :]
+        for timing in finance.TIMING_OFFSET
+    }
+    pv = np.zeros((n, len(scenario.options)))
+    nominal = np.zeros((n, len(scenario.options), years.size))
+    for k, opt in enumerate(scenario.options):
+        # sum the option's flows by timing first, then discount once per timing
+        by_timing: dict[str, np.ndarray] = {}
+        residual = np.zeros(1)
+        for item in opt.items:
+            flows = item_flows(opt.id, item, scenario, values)
+            paid = flows.cost_nominal + flows.replacement_nominal
+            by_timing[item.timing] = paid if item.timing not in by_timing else by_timing[item.timing] + paid
+            residual = residual + flows.residual_credit
+        for timing, paid in by_timing.items():
+            nominal[:, k, :] += paid
+            pv[:, k] += np.sum(paid * factors[timing], axis=1)
+        pv[:, k] -= residual * df_res
+    return OptionArrays(tuple(o.id for o in scenario.options), pv, nominal)

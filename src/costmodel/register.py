@@ -151,6 +151,9 @@ class Citation:
 
 
 def _citations(scenario: Scenario) -> Iterable[Citation]:
+    for name, p in scenario.parameters.items():
+        if getattr(p, "dist", None) is not None:
+            yield Citation(f"parameters.{name}.source", tuple(cited_ids(p.source)), ())
     for did, drv in scenario.drivers.items():
         yield Citation(f"drivers.{did}.source", tuple(cited_ids(drv.source)), tuple(float(v) for v in drv.values))
     for opt in scenario.options:
@@ -182,7 +185,7 @@ def check_citations(scenario: Scenario, register: pd.DataFrame) -> list[Problem]
             problems.append(p(f"unknown register id(s): {', '.join(unknown)}"))
             continue
         expected = _numbers(values[c.ids[0]])
-        if expected is None:
+        if expected is None or not c.numbers:
             continue
         if len(expected) == 1:  # one number: every value used must equal it (a constant driver)
             expected = expected * len(c.numbers)

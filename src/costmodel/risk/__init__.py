@@ -1,0 +1,1 @@
+"""Uncertainty and sensitivity on the same engine: arrays of draws, never a second model."""

@@ -1,0 +1,329 @@
+"""Sensitivity analysis on the ledger engine: tornado, switching values, two-way grid, Sobol.
+
+All evaluations go through :func:`costmodel.ledger.option_arrays`, batched:
+the values an analysis needs are laid out as "draws" of one
+:class:`~costmodel.values.InputValues`, so a tornado of 20 inputs is one call
+of the engine with 41 draws.
+
+Inputs analysed (:func:`analysis_inputs`): every random input, between its
+P10 and P90, and every named parameter that is a plain number, at +/- a
+percentage (default 20 %). A scenario with neither gets every item price and
+the discount rate at +/- that percentage.
+
+* **Tornado** (HM Treasury Green Book 2022, Annex A5; GAO-20-195G ch. 12):
+  each input at its low and high value, the others at their central values;
+  the effect on each option's pv_cost and on the difference between the two
+  cheapest options (second minus cheapest at the central values).
+* **Switching value** (Green Book 2022, 5.68): the value of one input at which
+  the cheapest option changes: the root of ``g(x) = min_{o != best} pv_o(x) -
+  pv_best(x)``, bracketed on a grid and refined with ``scipy.optimize.brentq``;
+  "does not switch" when ``g`` keeps its sign over the search range (the
+  distribution's support, or P0.1-P99.9 for unbounded ones; for plain numbers
+  0 to 3 x the central value, or -1 to 1 around a central value of 0).
+* **Two-way grid**: the preferred option for each pair of values of two inputs.
+* **Sobol indices** (Sobol' 2001; Saltelli et al. 2010) with SALib (imported
+  only when asked): first-order and total indices of each random input on
+  each option's pv_cost and on the difference, with the random inputs
+  treated as independent (correlations are ignored here).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from costmodel.ledger import option_arrays
+from costmodel.scenario import Input, Scenario
+from costmodel.values import InputValues
+
+__all__ = [
+    "AnalysisInput",
+    "analysis_inputs",
+    "evaluate_inputs",
+    "sobol_indices",
+    "switching_values",
+    "tornado",
+    "two_way",
+]
+
+DEFAULT_PERCENT = 0.20
+
+
+@dataclass(frozen=True)
+class AnalysisInput:
+    """One input of a sensitivity analysis.
+
+    Attributes
+    ----------
+    key : str or tuple
+        Random-input label, parameter name, or field key for overrides.
+    label : str
+        Name shown to readers.
+    kind : {"random", "param", "field"}
+    central, low, high : float
+        Central value and the tornado range (P10/P90 or +/- percent).
+    search_low, search_high : float
+        Range searched for a switching value.
+    """
+
+    key: str | tuple
+    label: str
+    kind: str
+    central: float
+    low: float
+    high: float
+    search_low: float
+    search_high: float
+
+
+def _plain_range(central: float, percent: float) -> tuple[float, float, float, float]:
+    low, high = sorted((central * (1 - percent), central * (1 + percent)))
+    if central == 0:
+        return -percent, percent, -1.0, 1.0
+    s_lo, s_hi = sorted((0.0, 3 * central))
+    return low, high, s_lo, s_hi
+
+
+def analysis_inputs(scenario: Scenario, percent: float = DEFAULT_PERCENT) -> list[AnalysisInput]:
+    """The inputs analysed, in scenario order (see the module docstring)."""
+    out: list[AnalysisInput] = []
+    for label, dist in scenario.random_inputs.items():
+        lo, hi = (float(x) for x in dist.ppf(np.array([0.1, 0.9])))
+        s_lo, s_hi = dist.support
+        if not math.isfinite(s_lo):
+            s_lo = float(dist.ppf(np.array([0.001]))[0])
+        if not math.isfinite(s_hi):
+            s_hi = float(dist.ppf(np.array([0.999]))[0])
+        out.append(AnalysisInput(label, label, "random", dist.central, lo, hi, s_lo, s_hi))
+    for name, p in scenario.parameters.items():
+        if not isinstance(p, Input):
+            out.append(AnalysisInput(name, name, "param", float(p), *_plain_range(float(p), percent)))
+    if out:
+        return out
+    for opt in scenario.options:
+        for item in opt.items:
+            if item.price > 0:
+                key = ("item", opt.id, item.position, "price")
+                label = f"{opt.id}.{item.label}.price"
+                out.append(AnalysisInput(key, label, "field", item.price, *_plain_range(item.price, percent)))
+    rate_key = "real_discount_rate" if scenario.real_discount_rate is not None else "discount_rate"
+    rate = scenario.real_discount_rate if scenario.real_discount_rate is not None else scenario.discount_rate
+    lo, hi = rate * (1 - percent), rate * (1 + percent)
+    out.append(AnalysisInput(("scenario", rate_key), f"scenario.{rate_key}", "field", rate, lo, hi, -0.5, 0.5))
+    return out
+
+
+def evaluate_inputs(scenario: Scenario, settings: dict[AnalysisInput, np.ndarray], n: int) -> np.ndarray:
+    """pv_cost of every option for ``n`` draws, with the given inputs set and the others central.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, options)
+    """
+    random = {}
+    overrides = {}
+    for inp, values in settings.items():
+        values = np.broadcast_to(np.asarray(values, dtype=float), (n,))
+        if inp.kind == "random":
+            random[inp.key] = values
+        else:
+            overrides[inp.key] = values
+    return option_arrays(scenario, InputValues(scenario, random, n, overrides)).pv_cost
+
+
+def _best_two(scenario: Scenario) -> tuple[int, int]:
+    pv = evaluate_inputs(scenario, {}, 1)[0]
+    order = np.argsort(pv, kind="stable")
+    return int(order[0]), int(order[1]) if len(order) > 1 else int(order[0])
+
+
+def tornado(scenario: Scenario, inputs: list[AnalysisInput] | None = None) -> pd.DataFrame:
+    """One-way sensitivity: each input at its low and high value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input x option (and x "difference": second cheapest minus
+        cheapest at the central values), sorted by input order: columns
+        input, low, high, option, central_pv, pv_low, pv_high, swing
+        (``|pv_high - pv_low|``). [VND]
+    """
+    inputs = inputs if inputs is not None else analysis_inputs(scenario)
+    n = 1 + 2 * len(inputs)
+    settings = {}
+    for k, inp in enumerate(inputs):
+        col = np.full(n, inp.central)
+        col[1 + 2 * k] = inp.low
+        col[2 + 2 * k] = inp.high
+        settings[inp] = col
+    pv = evaluate_inputs(scenario, settings, n)
+    best, second = _best_two(scenario)
+    diff = pv[:, second] - pv[:, best]
+    ids = [o.id for o in scenario.options]
+    rows = []
+    for k, inp in enumerate(inputs):
+        lo_row, hi_row = 1 + 2 * k, 2 + 2 * k
+        for j, oid in enumerate(ids):
+            rows.append(_tornado_row(inp, oid, pv[0, j], pv[lo_row, j], pv[hi_row, j]))
+        rows.append(_tornado_row(inp, f"{ids[second]} - {ids[best]}", diff[0], diff[lo_row], diff[hi_row]))
+    return pd.DataFrame(rows)
+
+
+def _tornado_row(inp: AnalysisInput, option: str, central: float, low: float, high: float) -> dict:
+    return {
+        "input": inp.label,
+        "low": inp.low,
+        "high": inp.high,
+        "option": option,
+        "central_pv": float(central),
+        "pv_low": float(low),
+        "pv_high": float(high),
+        "swing": float(abs(high - low)),
+    }
+
+
+def switching_values(scenario: Scenario, inputs: list[AnalysisInput] | None = None, grid: int = 65) -> pd.DataFrame:
+    """Value of each input at which the cheapest option changes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns input, central, search_low, search_high, cheapest (at the
+        central values), switching_value (NaN if none), change (relative to
+        the central value), new_cheapest, verdict (text).
+    """
+    inputs = inputs if inputs is not None else analysis_inputs(scenario)
+    ids = [o.id for o in scenario.options]
+    best = _best_two(scenario)[0]
+    rows = []
+    for inp in inputs:
+        xs = np.linspace(inp.search_low, inp.search_high, grid)
+        pv = evaluate_inputs(scenario, {inp: xs}, grid)
+        g = _gap(pv, best)
+        value, new = math.nan, ""
+        sign_change = np.flatnonzero(np.diff(np.sign(g)) != 0)
+        roots = []
+        for i in sign_change:
+            a, b = xs[i], xs[i + 1]
+            if g[i] == 0:
+                roots.append(a)
+                continue
+
+            def f(x, inp=inp):
+                return float(_gap(evaluate_inputs(scenario, {inp: np.array([x])}, 1), best)[0])
+
+            roots.append(optimize.brentq(f, a, b, xtol=1e-12 * max(1.0, abs(a), abs(b)), rtol=1e-12))
+        if roots:
+            value = min(roots, key=lambda x: abs(x - inp.central))
+            beyond = value + (1e-6 * max(1.0, abs(value))) * (1 if value >= inp.central else -1)
+            pv_beyond = evaluate_inputs(scenario, {inp: np.array([beyond])}, 1)[0]
+            new = ids[int(np.argmin(pv_beyond))]
+            verdict = f"{ids[best]} stays cheapest while {inp.label} {'<' if value > inp.central else '>'} {value:.6g}"
+        else:
+            verdict = f"does not switch within [{inp.search_low:.6g}, {inp.search_high:.6g}]"
+        rows.append(
+            {
+                "input": inp.label,
+                "central": inp.central,
+                "search_low": inp.search_low,
+                "search_high": inp.search_high,
+                "cheapest": ids[best],
+                "switching_value": value,
+                "change": (value / inp.central - 1) if roots and inp.central else math.nan,
+                "new_cheapest": new,
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _gap(pv: np.ndarray, best: int) -> np.ndarray:
+    """Min over other options of pv minus the best option's pv (> 0: best stays cheapest)."""
+    if pv.shape[1] == 1:
+        return np.ones(pv.shape[0])
+    others = np.delete(pv, best, axis=1)
+    return others.min(axis=1) - pv[:, best]
+
+
+def two_way(scenario: Scenario, a: AnalysisInput, b: AnalysisInput, steps: int = 11) -> pd.DataFrame:
+    """Preferred option on a grid of two inputs (each over its tornado range).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``a``, ``b`` (the two inputs' values), preferred, then one
+        pv column per option.
+    """
+    xa = np.linspace(a.low, a.high, steps)
+    xb = np.linspace(b.low, b.high, steps)
+    ga, gb = np.meshgrid(xa, xb, indexing="ij")
+    n = ga.size
+    pv = evaluate_inputs(scenario, {a: ga.ravel(), b: gb.ravel()}, n)
+    ids = [o.id for o in scenario.options]
+    out = pd.DataFrame({a.label: ga.ravel(), b.label: gb.ravel(), "preferred": [ids[i] for i in np.argmin(pv, axis=1)]})
+    for j, oid in enumerate(ids):
+        out[f"pv_{oid}"] = pv[:, j]
+    return out
+
+
+def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFrame:
+    """First-order and total Sobol indices of the random inputs (SALib, Saltelli sampling).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    n : int
+        Base sample size, a power of 2; the engine runs ``n x (inputs + 2)`` times.
+    seed : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns output, input, S1, S1_conf, ST, ST_conf.
+    """
+    from SALib.analyze import sobol as sobol_analyze  # lazy: SALib takes ~1 s to import
+    from SALib.sample import sobol as sobol_sample
+
+    dists = scenario.random_inputs
+    labels = list(dists)
+    if not labels:
+        raise ValueError("the scenario has no random inputs: Sobol indices need distributions")
+    if n < 2 or n & (n - 1):
+        raise ValueError("n must be a power of 2")
+    problem = {"num_vars": len(labels), "names": labels, "bounds": [[0.0, 1.0]] * len(labels)}
+    u = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    u = np.clip(u, 1e-12, 1 - 1e-12)
+    random = {label: dists[label].ppf(u[:, j]) for j, label in enumerate(labels)}
+    pv = option_arrays(scenario, InputValues(scenario, random, u.shape[0])).pv_cost
+    best, second = _best_two(scenario)
+    ids = [o.id for o in scenario.options]
+    outputs = {oid: pv[:, j] for j, oid in enumerate(ids)}
+    if len(ids) > 1:
+        outputs[f"{ids[second]} - {ids[best]}"] = pv[:, second] - pv[:, best]
+    rows = []
+    for name, y in outputs.items():
+        if np.ptp(y) == 0:
+            res = {
+                "S1": np.zeros(len(labels)),
+                "S1_conf": np.zeros(len(labels)),
+                "ST": np.zeros(len(labels)),
+                "ST_conf": np.zeros(len(labels)),
+            }
+        else:
+            res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+        for j, label in enumerate(labels):
+            rows.append(
+                {
+                    "output": name,
+                    "input": label,
+                    "S1": float(res["S1"][j]),
+                    "S1_conf": float(res["S1_conf"][j]),
+                    "ST": float(res["ST"][j]),
+                    "ST_conf": float(res["ST_conf"][j]),
+                }
+            )
+    return pd.DataFrame(rows)
