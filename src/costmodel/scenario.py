@@ -1212,7 +1212,8 @@ def _check_correlation(corr: Any, out: _Extracted, problem) -> tuple[tuple[str, 
         if smallest < -1e-10:
             problem(
                 "correlation.matrix",
-                f"not positive semi-definite (smallest eigenvalue {smallest:.4g}): the correlations contradict each other",
+                f"not positive semi-definite (smallest eigenvalue {smallest:.4g}): "
+                "the correlations contradict each other",
             )
             ok = False
     return (tuple(names), m) if ok else None

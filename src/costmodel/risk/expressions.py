@@ -108,7 +108,8 @@ def parse_expression(text: str) -> Expression:
         if not m or m.end() == pos:
             bad = stripped[pos:].lstrip()[:1]
             raise ExpressionError(
-                f"unexpected character {bad!r} at position {pos + 1} in {text!r} (allowed: numbers, names, + - * / and parentheses)"
+                f"unexpected character {bad!r} at position {pos + 1} in {text!r} "
+                "(allowed: numbers, names, + - * / and parentheses)"
             )
         kind = m.lastgroup or ""
         tokens.append((kind, m.group(kind), m.start(kind) + 1))
