@@ -248,12 +248,21 @@ def _peer_tables(result: Evaluation, peers_csv: Path, index_csv: Path) -> dict[s
     return {"peers": positions, "peer_costs": peers}
 
 
-def _run_one(path: Path, outdir: Path, lang: str, with_peers: bool = True) -> tuple[Evaluation, list[Path]]:
+#: Draws and seed of the Monte Carlo run that ``costmodel report`` adds for uncertain scenarios.
+REPORT_DRAWS, REPORT_SEED = 10_000, 0
+
+
+def _run_one(
+    path: Path, outdir: Path, lang: str, with_peers: bool = True, with_risk: bool = False
+) -> tuple[Evaluation, list[Path]]:
     scenario = load_scenario(path)
     result = evaluate(scenario)
     peers_csv, index_csv = path.parent / "peer-costs.csv", path.parent / "price-index.csv"
     peer_tables = _peer_tables(result, peers_csv, index_csv) if with_peers and peers_csv.exists() else None
     files = _render_outputs(result, lang, peer_tables)  # render everything before writing anything
+    if with_risk and scenario.is_uncertain:
+        files.update(_simulation_outputs(scenario, REPORT_DRAWS, REPORT_SEED, None, None, lang, show_progress=False)[1])
+        files.update(_sensitivity_outputs(scenario, 0.20, "auto", 11, 1024, REPORT_SEED, lang))
     written = write_outputs(outdir, files)
     return result, written
 
@@ -352,7 +361,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     index: list[tuple[str, str, list[Path]]] = []
     for path in paths:
         try:
-            result, written = _run_one(path, args.output / path.stem, args.lang)
+            result, written = _run_one(path, args.output / path.stem, args.lang, with_risk=True)
         except ScenarioError as exc:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
