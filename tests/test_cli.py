@@ -53,13 +53,14 @@ def test_run_writes_the_four_tables_and_a_workbook(tmp_path, capsys):
         assert list(table.columns) == columns
     assert (out / "workbook.xlsx").exists()
     # no staging directory left behind
-    assert sorted(p.name for p in out.iterdir()) == [
-        "budget.csv",
-        "cumulative.csv",
-        "ledger.csv",
-        "summary.csv",
-        "workbook.xlsx",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["budget.csv", "cumulative.csv", "ledger.csv", "summary.csv", "workbook.xlsx"]
+        + [
+            f"{chart}.{ext}"
+            for chart in ("cumulative", "budget-by-category", "pv-by-category")
+            for ext in ("png", "svg")
+        ]
+    )
     # the printed table uses Vietnamese grouping by default
     result = evaluate(load_scenario(DIC))
     best = result.summary.sort_values("pv_cost").iloc[0]
@@ -167,23 +168,26 @@ def test_report_continues_past_a_bad_scenario_and_exits_2(tmp_path, capsys):
 def test_workbook_sheets_formats_and_frozen_header(tmp_path):
     assert main(["run", str(DIC), "-o", str(tmp_path)]) == 0
     book = openpyxl.load_workbook(tmp_path / "workbook.xlsx")
-    assert book.sheetnames == ["Tổng hợp", "Dự toán theo năm", "Sổ dòng tiền", "Lũy kế"]
+    assert book.sheetnames == ["Tổng hợp", "Dự toán theo năm", "Sổ dòng tiền", "Giả định", "Thông tin"]
     ledger = book["Sổ dòng tiền"]
     assert ledger.freeze_panes == "A2"
     headers = [c.value for c in ledger[1]]
-    col = headers.index("Giá trị hiện tại") + 1
+    col = headers.index("Danh nghĩa (gồm VAT)") + 1
     cell = ledger.cell(row=2, column=col)
     assert cell.number_format == "#,##0"
     assert cell.value == round(cell.value)  # whole đồng
     result = evaluate(load_scenario(DIC))
-    assert cell.value == pytest.approx(result.ledger["present_value"].iloc[0], abs=0.5)
+    assert cell.value == pytest.approx(result.ledger["nominal"].iloc[0], abs=0.5)
+    pv = ledger.cell(row=2, column=headers.index("Giá trị hiện tại") + 1)
+    assert pv.value == "=I2*K2" and pv.number_format == "#,##0"
     en = tmp_path / "en"
     assert main(["run", str(DIC), "-o", str(en), "--lang", "en"]) == 0
     assert openpyxl.load_workbook(en / "workbook.xlsx").sheetnames == [
         "Summary",
         "Budget by year",
         "Ledger",
-        "Cumulative",
+        "Assumptions",
+        "About",
     ]
 
 
@@ -198,7 +202,8 @@ def test_workbook_never_writes_scenario_text_as_formulas(tmp_path):
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for c in row:
-                assert c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula"
+                if c.data_type == "f":  # our own formulas only: products and SUMIFS, never scenario text
+                    assert c.value.startswith(("=SUMIFS(", "=-SUMIFS(", "=IF(", "=I", "=D")), c.value
     ledger = book["Sổ dòng tiền"]
     headers = [c.value for c in ledger[1]]
     price = ledger.cell(row=2, column=headers.index("Đơn giá (chưa VAT)") + 1).value

@@ -37,7 +37,7 @@ from costmodel.reports.compliance_report import (
 )
 from costmodel.reports.formatting import format_number, format_rate, format_vnd
 from costmodel.reports.labels import LANGS, label
-from costmodel.reports.workbook import workbook_bytes
+from costmodel.reports.workbook import Provenance, workbook_bytes
 from costmodel.scenario import Problem, Scenario, ScenarioError, load_scenario
 from costmodel.schedule.plan import PlanError
 
@@ -231,12 +231,31 @@ def _csv_bytes(table: pd.DataFrame) -> bytes:
     return table.to_csv(index=False, float_format=None, lineterminator="\n").encode("utf-8")
 
 
-def _render_outputs(result: Evaluation, lang: str, peer_tables: dict[str, pd.DataFrame] | None) -> dict[str, bytes]:
+def _render_outputs(
+    result: Evaluation,
+    lang: str,
+    peer_tables: dict[str, pd.DataFrame] | None,
+    register: pd.DataFrame | None = None,
+    simulation: dict[str, pd.DataFrame] | None = None,
+    sensitivity: dict[str, pd.DataFrame] | None = None,
+    provenance: Provenance | None = None,
+) -> dict[str, bytes]:
+    from costmodel.reports.charts import budget_by_category_figure, cumulative_figure, pv_by_category_figure
+
     files = {f"{name}.csv": _csv_bytes(table) for name, table in result.tables.items()}
     if peer_tables:
         files.update({f"{name}.csv": _csv_bytes(table) for name, table in peer_tables.items()})
-    files["workbook.xlsx"] = workbook_bytes(result, lang)
+    files["workbook.xlsx"] = workbook_bytes(result, lang, register, simulation, sensitivity, provenance)
+    files.update(_figure_files(cumulative_figure(result, lang), "cumulative"))
+    files.update(_figure_files(budget_by_category_figure(result, lang), "budget-by-category"))
+    files.update(_figure_files(pv_by_category_figure(result, lang), "pv-by-category"))
     return files
+
+
+def _register_for(path: Path) -> pd.DataFrame | None:
+    """The assumptions register beside a scenario file, if there is one."""
+    candidate = path.parent / "assumptions.csv"
+    return read_register(candidate) if candidate.exists() else None
 
 
 def _peer_tables(result: Evaluation, peers_csv: Path, index_csv: Path) -> dict[str, pd.DataFrame]:
@@ -259,10 +278,18 @@ def _run_one(
     result = evaluate(scenario)
     peers_csv, index_csv = path.parent / "peer-costs.csv", path.parent / "price-index.csv"
     peer_tables = _peer_tables(result, peers_csv, index_csv) if with_peers and peers_csv.exists() else None
-    files = _render_outputs(result, lang, peer_tables)  # render everything before writing anything
+    files: dict[str, bytes] = {}
+    simulation = sensitivity = None
+    provenance = Provenance()
     if with_risk and scenario.is_uncertain:
-        files.update(_simulation_outputs(scenario, REPORT_DRAWS, REPORT_SEED, None, None, lang, show_progress=False)[1])
-        files.update(_sensitivity_outputs(scenario, 0.20, "auto", 11, 1024, REPORT_SEED, lang))
+        sim, sim_files = _simulation_outputs(scenario, REPORT_DRAWS, REPORT_SEED, None, None, lang, show_progress=False)
+        files.update(sim_files)
+        simulation = {"summary": sim.summary(), "budget": sim.budget()}
+        sens_files, sensitivity = _sensitivity_outputs(scenario, 0.20, "auto", 11, 1024, REPORT_SEED, lang)
+        files.update(sens_files)
+        provenance = Provenance(draws=REPORT_DRAWS, seed=REPORT_SEED)
+    # render everything before writing anything
+    files.update(_render_outputs(result, lang, peer_tables, _register_for(path), simulation, sensitivity, provenance))
     written = write_outputs(outdir, files)
     return result, written
 
@@ -870,7 +897,9 @@ def _sensitivity_outputs(scenario, percent: float, grid: str | None, steps: int,
 
     inputs = sens.analysis_inputs(scenario, percent)
     table = sens.tornado(scenario, inputs)
-    files = {"tornado.csv": _csv_bytes(table), "switching.csv": _csv_bytes(sens.switching_values(scenario, inputs))}
+    switching = sens.switching_values(scenario, inputs)
+    tables = {"tornado": table, "switching": switching}
+    files = {"tornado.csv": _csv_bytes(table), "switching.csv": _csv_bytes(switching)}
     diff_name = [o for o in table["option"].unique() if " - " in o]
     for name in diff_name[:1] or [scenario.options[0].id]:
         files.update(_figure_files(tornado_figure(table, name, lang), "tornado"))
@@ -889,8 +918,9 @@ def _sensitivity_outputs(scenario, percent: float, grid: str | None, steps: int,
             files["two_way.csv"] = _csv_bytes(grid_table)
             files.update(_figure_files(two_way_figure(grid_table, lang), "two-way"))
     if sobol and scenario.is_uncertain:
-        files["sobol.csv"] = _csv_bytes(sens.sobol_indices(scenario, sobol, seed))
-    return files
+        tables["sobol"] = sens.sobol_indices(scenario, sobol, seed)
+        files["sobol.csv"] = _csv_bytes(tables["sobol"])
+    return files, tables
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -898,7 +928,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         print("costmodel sensitivity: --sobol must be a power of 2 (or 0 to skip)", file=sys.stderr)
         return EXIT_BAD_INPUT
     scenario = load_scenario(args.scenario)
-    files = _sensitivity_outputs(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed, args.lang)
+    files, _ = _sensitivity_outputs(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed, args.lang)
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     written = write_outputs(outdir, files)
     switching = pd.read_csv(outdir / "switching.csv")

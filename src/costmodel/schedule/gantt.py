@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import matplotlib
+import matplotlib.dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-matplotlib.use("Agg", force=False)
-import matplotlib.dates as mdates  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from costmodel.schedule.cpm import Schedule  # noqa: E402
-from costmodel.schedule.plan import Plan  # noqa: E402
-from costmodel.schedule.progress import Forecast  # noqa: E402
+from costmodel.schedule.cpm import Schedule
+from costmodel.schedule.plan import Plan
+from costmodel.schedule.progress import Forecast
 
 __all__ = ["gantt_figure"]
 

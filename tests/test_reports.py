@@ -1,0 +1,217 @@
+"""Reports a reviewer can check: the workbook's live formulas recomputed by LibreOffice, charts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import SCENARIOS, make_scenario
+from costmodel import evaluate, load_scenario, parse_scenario
+from costmodel.register import read_register
+from costmodel.reports.charts import budget_by_category_figure, crossovers, cumulative_figure, pv_by_category_figure
+from costmodel.reports.workbook import Provenance, workbook_bytes
+from costmodel.risk.sensitivity import switching_values, tornado
+from costmodel.risk.simulate import simulate
+
+DIC = SCENARIOS / "data-integration-center.toml"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>"""
+
+
+def recalculate_with_libreoffice(path: Path) -> Path:
+    """Open the workbook in LibreOffice headless, recalculate every formula on load, save a copy."""
+    profile = Path(tempfile.mkdtemp())
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_PROFILE, encoding="utf-8")
+    out = Path(tempfile.mkdtemp())
+    env = dict(os.environ, HOME=str(profile))
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{profile}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
+    return out / path.name
+
+
+def formula_cells(path: Path):
+    """(sheet, coordinate, formula, cached value) of every formula cell."""
+    formulas = openpyxl.load_workbook(path)
+    cached = openpyxl.load_workbook(path, data_only=True)
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    yield ws.title, cell.coordinate, cell.value, cached[ws.title][cell.coordinate].value
+
+
+@pytest.fixture(scope="module")
+def dic_workbook(tmp_path_factory):
+    scenario = load_scenario(DIC)
+    result = evaluate(scenario)
+    sim = simulate(scenario, draws=500, seed=1)
+    path = tmp_path_factory.mktemp("wb") / "workbook.xlsx"
+    path.write_bytes(
+        workbook_bytes(
+            result,
+            "vi",
+            read_register(SCENARIOS / "assumptions.csv"),
+            {"summary": sim.summary(), "budget": sim.budget()},
+            {"tornado": tornado(scenario), "switching": switching_values(scenario)},
+            Provenance(draws=500, seed=1),
+        )
+    )
+    return result, path
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_every_formula_recomputed_by_libreoffice_matches_to_the_dong(dic_workbook):
+    result, path = dic_workbook
+    # first prove that LibreOffice really recalculates: a formula cached with a wrong value
+    import xlsxwriter
+
+    probe = path.parent / "probe.xlsx"
+    book = xlsxwriter.Workbook(str(probe))
+    book.add_worksheet().write_formula(0, 0, "=1+1", None, 999)
+    book.close()
+    assert openpyxl.load_workbook(recalculate_with_libreoffice(probe), data_only=True).active["A1"].value == 2
+    recomputed = openpyxl.load_workbook(recalculate_with_libreoffice(path), data_only=True)
+    cells = list(formula_cells(path))
+    assert len(cells) > 100
+    for sheet, coord, formula, cached in cells:
+        value = recomputed[sheet][coord].value
+        assert value == pytest.approx(cached, abs=0.5), (
+            f"{sheet}!{coord} {formula}: LibreOffice {value}, cached {cached}"
+        )
+    # the workbook's totals against the engine: each ledger line is rounded to the đồng, so the
+    # difference is at most half a đồng per line
+    summary = recomputed["Tổng hợp"]
+    headers = [c.value for c in summary[1]]
+    lines = result.ledger.groupby("option").size()
+    engine = result.summary.set_index("option")
+    for row in summary.iter_rows(min_row=2, max_row=1 + len(engine), values_only=True):
+        option = row[headers.index("Mã phương án")]
+        pv = row[headers.index("Giá trị hiện tại chi phí")]
+        assert pv == pytest.approx(engine.loc[option, "pv_cost"], abs=0.5 * lines[option])
+        eac = row[headers.index("Chi phí đều hằng năm")]
+        assert eac == pytest.approx(engine.loc[option, "eac"], abs=0.5 * lines[option])
+
+
+def test_workbook_sheets_formats_and_live_formulas(dic_workbook):
+    _, path = dic_workbook
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Dự toán theo năm",
+        "Sổ dòng tiền",
+        "Giả định",
+        "Rủi ro",
+        "Độ nhạy",
+        "Thông tin",
+    ]
+    summary = book["Tổng hợp"]
+    assert summary["D2"].value.startswith("=SUMIFS('Sổ dòng tiền'!$L$2:$L$")
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    assert summary.page_setup.orientation == "landscape" and summary.page_setup.paperSize == 9
+    assert summary.sheet_properties.pageSetUpPr.fitToPage
+    ledger = book["Sổ dòng tiền"]
+    assert ledger["L2"].value == "=I2*K2" and ledger["I2"].number_format == "#,##0"
+    about = book["Thông tin"]
+    labels = [c.value for c in about["A"]]
+    assert "SHA-256 của tệp" in labels and "Seed" in labels and "Quy ước chiết khấu" in labels
+    sha = about.cell(row=labels.index("SHA-256 của tệp") + 1, column=2).value
+    assert len(sha) == 64
+    inputs = book["Giả định"]
+    texts = [c.value for row in inputs.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("DIC-RENT-VCPU") for t in texts) and "assumption" in texts  # register id and type shown
+    cached = openpyxl.load_workbook(path, data_only=True)["Tổng hợp"]
+    assert isinstance(cached["D2"].value, float) and cached["D2"].value > 0  # cached values present
+
+
+def test_injected_hyperlink_name_is_stored_as_text(tmp_path):
+    data = make_scenario(
+        [
+            {
+                "id": "a",
+                "name": '=HYPERLINK("http://evil.example","x")',
+                "items": [{"name": "@cmd", "category": "-1+2", "price": 10, "per": "year", "source": "+SUM(1)"}],
+            }
+        ]
+    )
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(workbook_bytes(evaluate(parse_scenario(data)), "en"))
+    book = openpyxl.load_workbook(path)
+    found = {}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value in ('=HYPERLINK("http://evil.example","x")', "@cmd", "-1+2", "+SUM(1)"):
+                    found[c.value] = c.data_type
+    assert found == {'=HYPERLINK("http://evil.example","x")': "s", "@cmd": "s", "-1+2": "s", "+SUM(1)": "s"}
+
+
+def rent_vs_buy():
+    data = make_scenario(
+        [
+            {
+                "id": "rent",
+                "name": "Thuê",
+                "items": [{"name": "fee", "category": "service", "price": 100, "per": "year", "escalation": 0}],
+            },
+            {
+                "id": "buy",
+                "name": "Mua",
+                "items": [
+                    {"name": "kit", "category": "equipment", "price": 250, "per": "once", "life": 5, "escalation": 0},
+                    {"name": "ops", "category": "maintenance", "price": 20, "per": "year", "escalation": 0},
+                ],
+            },
+        ],
+        end_year=2028,
+    )
+    return evaluate(parse_scenario(data))
+
+
+def test_crossover_found_by_hand():
+    # cumulative rent 100, 200, 300, 400, 500; buy 270, 290, 310, 330, 350.
+    # difference rent - buy: -170, -90, -10, +70 -> crosses between 2026 and 2027 at
+    # 2026 + 10/80 = 2026.125, value 300 + 0.125 x 100 = 312.5
+    cross = crossovers(rent_vs_buy().cumulative)
+    assert len(cross) == 1
+    row = cross.iloc[0]
+    assert (row["overtaking"], row["overtaken"]) == ("rent", "buy")
+    assert row["year"] == pytest.approx(2026.125) and row["value"] == pytest.approx(312.5)
+
+
+def test_charts_have_their_series():
+    result = rent_vs_buy()
+    fig = cumulative_figure(result, "vi")
+    gids = {a.get_gid() for a in fig.axes[0].get_children() if a.get_gid()}
+    assert {"cumulative:rent", "cumulative:buy", "crossover:rent:buy"} <= gids
+    fig = budget_by_category_figure(result, "en")
+    gids = {a.get_gid() for ax in fig.axes for a in ax.get_children() if a.get_gid()}
+    assert {"budget:rent:service", "budget:buy:equipment", "budget:buy:maintenance"} <= gids
+    fig = pv_by_category_figure(result, "vi")
+    assert any(a.get_gid() == "pv:equipment" for a in fig.axes[0].get_children())
+    assert fig.axes[0].get_title(loc="left").startswith("Giá trị hiện tại")
