@@ -18,6 +18,7 @@ import pandas as pd
 
 from costmodel import __version__
 from costmodel._files import write_outputs
+from costmodel.audit import UsageError, read_usage, retrospective
 from costmodel.compliance import ComplianceError, changes, evaluate_compliance, read_catalogue, read_status
 from costmodel.evaluation import Evaluation, evaluate
 from costmodel.peers import (
@@ -70,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--scenarios", type=Path, default=Path("scenarios"), metavar="DIR", help="default: scenarios/")
     rep.add_argument("-o", "--output", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
     rep.add_argument("--lang", choices=LANGS, default="vi")
+    rep.add_argument(
+        "--notebooks",
+        type=Path,
+        default=Path("notebooks"),
+        metavar="DIR",
+        help="notebooks to execute and render to HTML (default notebooks/, skipped if absent)",
+    )
+    rep.add_argument("--no-notebooks", action="store_true", help="do not execute the notebooks")
 
     asm = sub.add_parser("assumptions", help="check citations and render the assumptions register to Markdown")
     asm.add_argument("--register", type=Path, default=Path("scenarios/assumptions.csv"), metavar="CSV")
@@ -142,6 +151,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     sch.add_argument("--lang", choices=LANGS, default="vi")
 
+    aud = sub.add_parser("audit", help="retrospective of a past rental: paid vs buying, utilisation, idle share")
+    aud.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
+    aud.add_argument("usage", type=Path, metavar="USAGE.csv")
+    aud.add_argument("--rent", default="rent", metavar="ID", help="option id of what was paid (default rent)")
+    aud.add_argument("--buy", default="buy", metavar="ID", help="option id of the buy alternative (default buy)")
+    aud.add_argument(
+        "--points", default=None, metavar="DRIVER", help="driver of the points rented (default unit_driver)"
+    )
+    aud.add_argument(
+        "--hours-per-month",
+        type=float,
+        default=176.0,
+        metavar="H",
+        help="available hours per point and month (default 176 = 22 days x 8 h)",
+    )
+    aud.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    aud.add_argument("--lang", choices=LANGS, default="vi")
+
     peer = sub.add_parser("peers", help="place a scenario's unit costs among other provinces' published costs")
     peer.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     peer.add_argument("--peers", type=Path, default=None, metavar="CSV", help="default: peer-costs.csv beside SCENARIO")
@@ -177,9 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_schedule(args)
         if args.command == "simulate":
             return _cmd_simulate(args)
+        if args.command == "audit":
+            return _cmd_audit(args)
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
-    except (ScenarioError, RegisterError, PeerDataError, ComplianceError, PlanError) as exc:
+    except (ScenarioError, RegisterError, PeerDataError, ComplianceError, PlanError, UsageError) as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -216,7 +245,7 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _print_problems(exc: ScenarioError | RegisterError | PeerDataError | ComplianceError | PlanError) -> None:
+def _print_problems(exc) -> None:
     for problem in exc.problems:
         print(problem, file=sys.stderr)
 
@@ -288,6 +317,9 @@ def _run_one(
         sens_files, sensitivity = _sensitivity_outputs(scenario, 0.20, "auto", 11, 1024, REPORT_SEED, lang)
         files.update(sens_files)
         provenance = Provenance(draws=REPORT_DRAWS, seed=REPORT_SEED)
+    usage_csv = path.parent / f"{path.stem}-usage.csv"
+    if with_risk and usage_csv.exists() and {"rent", "buy"} <= {o.id for o in scenario.options}:
+        files.update(_audit_outputs(result, usage_csv, "rent", "buy", None, 176.0, lang)[1])
     # render everything before writing anything
     files.update(_render_outputs(result, lang, peer_tables, _register_for(path), simulation, sensitivity, provenance))
     written = write_outputs(outdir, files)
@@ -417,6 +449,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         else:
             if written:
                 index.append(("ioc-data/ (compliance)", "-", written))
+    if not args.no_notebooks and args.notebooks.is_dir():
+        rendered = _render_notebooks(args.notebooks, args.output / "notebooks", args.lang)
+        if rendered:
+            index.append((f"{args.notebooks}/ (notebooks)", "-", rendered))
     print(f"{label('wrote', args.lang)} -> {args.output.resolve()}")
     for name, preferred, written in index:
         print(f"  {name}" + (f"  [{label('preferred', args.lang)}: {preferred}]" if preferred != "-" else ""))
@@ -936,3 +972,76 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         print(f"{r.input}: {r.verdict}")
     print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
     return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# audit
+# ---------------------------------------------------------------------------
+
+
+def _audit_outputs(result: Evaluation, usage_csv: Path, rent: str, buy: str, points, hours: float, lang: str):
+    from costmodel.reports.charts import audit_figure
+
+    for oid in (rent, buy):
+        if oid not in [o.id for o in result.scenario.options]:
+            raise ScenarioError([Problem(result.scenario.source, "options", f"no option {oid!r} (use --rent / --buy)")])
+    audit = retrospective(result, read_usage(usage_csv), rent, buy, points, hours)
+    files = {
+        "audit.csv": _csv_bytes(audit.metrics),
+        "audit_monthly.csv": _csv_bytes(audit.monthly),
+        "audit_usage.csv": _csv_bytes(audit.usage_by_year),
+    }
+    files.update(_figure_files(audit_figure(audit, lang), "audit"))
+    return audit, files
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    result = evaluate(load_scenario(args.scenario))
+    try:
+        audit, files = _audit_outputs(
+            result, args.usage, args.rent, args.buy, args.points, args.hours_per_month, args.lang
+        )
+    except ValueError as exc:
+        if isinstance(exc, ScenarioError | UsageError):
+            raise
+        print(f"{args.scenario}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
+    written = write_outputs(outdir, files)
+    vi = args.lang == "vi"
+    money = {
+        "paid_rent",
+        "buy_outlay",
+        "buy_net_of_residual",
+        "rent_minus_buy_net",
+        "idle_amount",
+        "cost_per_meeting",
+        "cost_per_point_year",
+    }
+    for r in audit.metrics.itertuples(index=False):
+        if r.metric in money:
+            print(f"{label(r.metric, args.lang)}: {format_vnd(r.value, args.lang)} VND")
+        elif r.unit == "share":
+            print(f"{label(r.metric, args.lang)}: {format_rate(r.value, args.lang, 1)}")
+    passed = audit.crossover_month or ("không vượt trong thời hạn hợp đồng" if vi else "not within the contract")
+    print(("Tháng tiền thuê lũy kế vượt chi phí mua: " if vi else "Month cumulative rent passed buying: ") + passed)
+    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def _render_notebooks(folder: Path, output: Path, lang: str) -> list[Path]:
+    """Execute every notebook in ``folder`` and write self-contained HTML (no code) to ``output``."""
+    try:
+        from costmodel.reports.notebook import run_notebook
+    except ImportError:  # pragma: no cover
+        return []
+    try:
+        import nbclient  # noqa: F401
+    except ImportError:
+        print("note: notebooks skipped: install the 'notebooks' extra (pip install -e '.[notebooks]')", file=sys.stderr)
+        return []
+    files = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        _, html = run_notebook(path.resolve(), {"lang": lang} if lang != "vi" else None)
+        files[f"{path.stem}.html"] = html.encode("utf-8")
+    return write_outputs(output, files) if files else []

@@ -14,7 +14,14 @@ from matplotlib.patches import Patch
 from costmodel.evaluation import Evaluation
 from costmodel.reports.formatting import format_number
 
-__all__ = ["BILLION", "budget_by_category_figure", "crossovers", "cumulative_figure", "pv_by_category_figure"]
+__all__ = [
+    "BILLION",
+    "audit_figure",
+    "budget_by_category_figure",
+    "crossovers",
+    "cumulative_figure",
+    "pv_by_category_figure",
+]
 
 BILLION = 1e9
 _L = {
@@ -28,6 +35,13 @@ _L = {
     "bud_title": {"vi": "Dự toán chi hằng năm theo nhóm chi phí", "en": "Yearly spending by category"},
     "pv_title": {"vi": "Giá trị hiện tại chi phí theo nhóm", "en": "Present value of cost by category"},
     "residual": {"vi": "giá trị còn lại", "en": "residual value"},
+    "rent": {"vi": "Tiền thuê lũy kế (đã trả)", "en": "Cumulative rent (paid)"},
+    "buy": {"vi": "Mua sắm và vận hành lũy kế (nếu mua)", "en": "Cumulative buy and operate (if bought)"},
+    "passed": {"vi": "tiền thuê vượt chi phí mua: {month}", "en": "rent passes buying: {month}"},
+    "audit_title": {
+        "vi": "Hợp đồng thuê trước đây: thuê so với mua, theo tháng",
+        "en": "Past rental: rent against buying, by month",
+    },
 }
 
 
@@ -181,3 +195,30 @@ def _palette(n: int) -> list[str]:
         "#7F7F7F",
     ]
     return [base[i % len(base)] for i in range(n)]
+
+
+def audit_figure(audit, lang: str = "vi") -> Figure:
+    """Cumulative rent against cumulative buy-and-operate, month by month, crossover marked."""
+    m = audit.monthly
+    fig = Figure(figsize=(10, 5), layout="constrained")
+    ax = fig.add_subplot()
+    x = np.arange(len(m))
+    ax.plot(x, m["cumulative_rent"] / BILLION, label=_L["rent"][lang], gid="audit:rent")
+    ax.plot(x, m["cumulative_buy"] / BILLION, label=_L["buy"][lang], gid="audit:buy")
+    if audit.crossover_month is not None:
+        k = int(np.flatnonzero(m["month"].to_numpy() == audit.crossover_month)[0])
+        ax.axvline(k, color="black", linestyle="--", lw=1, gid="audit:crossover")
+        ax.annotate(
+            _L["passed"][lang].format(month=audit.crossover_month),
+            (k, m["cumulative_rent"].iloc[k] / BILLION),
+            textcoords="offset points",
+            xytext=(6, -14),
+            fontsize=8,
+        )
+    ticks = x[::3]
+    ax.set_xticks(ticks, m["month"].to_numpy()[::3], rotation=45, fontsize=7)
+    ax.set_ylabel(_L["cum_axis"][lang])
+    ax.set_title(_L["audit_title"][lang], loc="left", fontsize=11)
+    ax.grid(color="#DDDDDD", lw=0.6)
+    ax.legend(fontsize=8)
+    return fig

@@ -61,6 +61,28 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "baseline": {"vi": "phương án gốc", "en": "baseline"},
     "wrote": {"vi": "Đã ghi", "en": "Wrote"},
+    # audit metrics
+    "paid_rent": {"vi": "Tổng tiền thuê đã trả", "en": "Rent paid"},
+    "buy_outlay": {"vi": "Chi phí nếu mua (mua sắm và vận hành)", "en": "Buy and operate outlay"},
+    "buy_residual_value": {"vi": "Giá trị còn lại của thiết bị nếu mua", "en": "Residual value if bought"},
+    "buy_net_of_residual": {"vi": "Chi phí nếu mua, trừ giá trị còn lại", "en": "Buy outlay net of residual"},
+    "rent_minus_buy_net": {"vi": "Chênh lệch thuê so với mua (ròng)", "en": "Rent minus buy (net)"},
+    "pv_rent": {"vi": "Giá trị hiện tại tiền thuê", "en": "PV of rent"},
+    "pv_buy": {"vi": "Giá trị hiện tại phương án mua", "en": "PV of buying"},
+    "meetings": {"vi": "Số cuộc họp", "en": "Meetings"},
+    "point_hours_used": {"vi": "Điểm cầu-giờ đã sử dụng", "en": "Point-hours used"},
+    "paid_point_months": {"vi": "Điểm cầu-tháng đã trả tiền", "en": "Point-months paid"},
+    "capacity_point_hours": {"vi": "Năng lực điểm cầu-giờ đã trả tiền", "en": "Paid capacity (point-hours)"},
+    "utilisation": {"vi": "Hiệu suất sử dụng", "en": "Utilisation"},
+    "attendance_rate": {"vi": "Tỷ lệ điểm cầu tham gia", "en": "Attendance rate"},
+    "idle_share": {"vi": "Tỷ lệ năng lực không sử dụng", "en": "Idle share"},
+    "idle_amount": {"vi": "Số tiền tương ứng năng lực không sử dụng", "en": "Idle amount"},
+    "cost_per_meeting": {"vi": "Chi phí mỗi cuộc họp", "en": "Cost per meeting"},
+    "cost_per_point_year": {"vi": "Chi phí mỗi điểm cầu-năm", "en": "Cost per point-year"},
+    "usage_months_outside_horizon": {
+        "vi": "Số tháng sử dụng ngoài thời hạn hợp đồng",
+        "en": "Usage months outside the horizon",
+    },
     # peers
     "peer_prices": {
         "vi": "so sánh với các địa phương khác, giá năm {year}",

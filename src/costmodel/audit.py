@@ -1,0 +1,306 @@
+"""Retrospective audit of a past rental: what was paid, what buying would have cost, how much was used.
+
+For the State Audit's review of the earlier video-conferencing rental: given a
+scenario whose horizon is the past contract (a *rent* option with what was
+paid and a *buy* option with what buying the same capacity would have cost)
+and a usage file (meetings held each month and the points attending), compute:
+
+* what was paid (nominal, VAT included) and what buying would have cost
+  (outlay, outlay net of the residual value of the kit at the end, and both
+  in present value at the scenario's base year);
+* the month in which cumulative rent passed the cumulative purchase-and-operate
+  cost (monthly cash flows: recurring items spread evenly over their year's
+  12 months; one-off purchases and replacements in January for ``timing =
+  "start"``, July for ``"mid"``, December for ``"end"``);
+* utilisation: point-hours used (meetings x points attending x hours) against
+  the paid capacity (point-months x available hours per point-month, by
+  default 176 = 22 working days x 8 hours — an assumption to state in the
+  report), the attendance rate (points attending / points paid for) and the
+  idle share of what was paid (1 - utilisation) in VND;
+* cost per meeting and per point-year.
+
+The usage CSV format is documented in ``docs/audit-format.md``; this module
+holds its reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from costmodel.evaluation import Evaluation
+from costmodel.scenario import Problem
+
+__all__ = [
+    "HOURS_PER_POINT_MONTH",
+    "USAGE_COLUMNS",
+    "AuditResult",
+    "UsageError",
+    "monthly_cash",
+    "parse_usage",
+    "read_usage",
+    "retrospective",
+]
+
+USAGE_COLUMNS = ["month", "meetings", "points_attending", "hours"]
+#: Available hours of a meeting point per month: 22 working days x 8 hours (assumption).
+HOURS_PER_POINT_MONTH = 176.0
+_MONTH_OF_TIMING = {"start": 1, "mid": 7, "end": 12}
+
+
+class UsageError(ValueError):
+    """The usage file has bad rows; ``problems`` names each line."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def read_usage(path: str | Path) -> pd.DataFrame:
+    """Read a usage CSV (see :func:`parse_usage`)."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise UsageError([Problem(str(path), "", "not UTF-8 text; save the file as UTF-8")]) from None
+    return parse_usage(text, str(path))
+
+
+def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
+    """Parse and check usage rows.
+
+    Columns: ``month`` (YYYY-MM, once each), ``meetings`` (whole number >= 0),
+    ``points_attending`` (average points per meeting, >= 0), ``hours`` (average
+    duration, > 0 when there are meetings); an optional ``note`` column is kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns month (str), year, meetings, points_attending, hours, point_hours, note.
+
+    Raises
+    ------
+    UsageError
+        Every bad row, with its line number and value.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in USAGE_COLUMNS if c not in header]
+    if missing:
+        raise UsageError(
+            [
+                Problem(
+                    source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(USAGE_COLUMNS)})"
+                )
+            ]
+        )
+    problems, rows, seen = [], [], {}
+    for row in reader:
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        where = f"line {reader.line_num}"
+        month = row["month"]
+        ok = (
+            len(month) == 7
+            and month[4] == "-"
+            and month[:4].isdigit()
+            and month[5:].isdigit()
+            and 1 <= int(month[5:]) <= 12
+        )
+        if not ok:
+            problems.append(Problem(source, where, f"month must be YYYY-MM (got {month!r})"))
+            continue
+        if month in seen:
+            problems.append(Problem(source, where, f"month {month} appears twice (also line {seen[month]})"))
+            continue
+        seen[month] = reader.line_num
+        try:
+            meetings = float(row["meetings"])
+            if meetings < 0 or not meetings.is_integer():
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(source, where, f"meetings must be a whole number >= 0 (got {row['meetings']!r})"))
+            continue
+        try:
+            points = float(row["points_attending"])
+            hours = float(row["hours"])
+            if points < 0 or hours < 0 or not (math.isfinite(points) and math.isfinite(hours)):
+                raise ValueError
+        except ValueError:
+            problems.append(
+                Problem(
+                    source,
+                    where,
+                    f"points_attending and hours must be numbers >= 0 (got {row['points_attending']!r}, {row['hours']!r})",
+                )
+            )
+            continue
+        if meetings > 0 and hours == 0:
+            problems.append(Problem(source, where, "hours must be > 0 when meetings were held"))
+            continue
+        rows.append(
+            {
+                "month": month,
+                "year": int(month[:4]),
+                "meetings": int(meetings),
+                "points_attending": points,
+                "hours": hours,
+                "point_hours": meetings * points * hours,
+                "note": row.get("note", ""),
+            }
+        )
+    if problems:
+        raise UsageError(problems)
+    return pd.DataFrame(
+        rows, columns=["month", "year", "meetings", "points_attending", "hours", "point_hours", "note"]
+    ).sort_values("month", ignore_index=True)
+
+
+def monthly_cash(result: Evaluation, option: str) -> pd.Series:
+    """Nominal outlay of ``option`` per month (residual excluded), indexed ``YYYY-MM``. [VND]"""
+    s = result.scenario
+    items = {it.name: it for it in s.option(option).items}
+    months = [f"{y}-{m:02d}" for y in s.years for m in range(1, 13)]
+    cash = pd.Series(0.0, index=months)
+    led = result.ledger[(result.ledger["option"] == option) & (result.ledger["kind"] != "residual")]
+    for row in led.itertuples(index=False):
+        item = items[row.item]
+        if item.per in ("month", "year") and row.kind == "cost":
+            for m in range(1, 13):
+                cash[f"{row.year}-{m:02d}"] += row.nominal / 12
+        else:
+            cash[f"{row.year}-{_MONTH_OF_TIMING[item.timing]:02d}"] += row.nominal
+    return cash
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Retrospective of a past rental.
+
+    Attributes
+    ----------
+    metrics : pandas.DataFrame
+        Columns metric, value, unit (see the module docstring for each metric).
+    monthly : pandas.DataFrame
+        month, rent, buy, cumulative_rent, cumulative_buy. [VND]
+    usage_by_year : pandas.DataFrame
+        year, meetings, point_hours, paid_point_months, capacity_point_hours,
+        utilisation, paid, cost_per_meeting.
+    crossover_month : str or None
+        First month in which cumulative rent exceeds cumulative buying.
+    """
+
+    metrics: pd.DataFrame
+    monthly: pd.DataFrame
+    usage_by_year: pd.DataFrame
+    crossover_month: str | None
+
+    def value(self, metric: str) -> float:
+        """One metric's value."""
+        return float(self.metrics.set_index("metric").loc[metric, "value"])
+
+
+def retrospective(
+    result: Evaluation,
+    usage: pd.DataFrame,
+    rent: str = "rent",
+    buy: str = "buy",
+    points: str | None = None,
+    hours_per_point_month: float = HOURS_PER_POINT_MONTH,
+) -> AuditResult:
+    """Audit a past rental against buying and against its use.
+
+    Parameters
+    ----------
+    result : Evaluation
+        The past-rental scenario evaluated (horizon = the contract years).
+    usage : pandas.DataFrame
+        From :func:`read_usage`.
+    rent, buy : str
+        Option ids of what was paid and of the buy alternative.
+    points : str, optional
+        Driver id of the points rented each year; default the scenario's
+        ``unit_driver``.
+    hours_per_point_month : float
+        Available hours per point and month (default 176). [h]
+
+    Returns
+    -------
+    AuditResult
+    """
+    s = result.scenario
+    points = points or s.unit_driver
+    if points is None or points not in s.drivers:
+        raise ValueError("name the driver of the points rented (points=...) or set the scenario's unit_driver")
+    summary = result.summary.set_index("option")
+    rent_cash, buy_cash = monthly_cash(result, rent), monthly_cash(result, buy)
+    monthly = pd.DataFrame({"month": rent_cash.index, "rent": rent_cash.to_numpy(), "buy": buy_cash.to_numpy()})
+    monthly["cumulative_rent"] = monthly["rent"].cumsum()
+    monthly["cumulative_buy"] = monthly["buy"].cumsum()
+    passed = monthly[monthly["cumulative_rent"] > monthly["cumulative_buy"] * (1 + 1e-12)]
+    crossover = None if passed.empty else str(passed["month"].iloc[0])
+
+    drv = s.drivers[points]
+    paid_by_year = result.budget[result.budget["option"] == rent].groupby("year")["nominal"].sum()
+    rows = []
+    for j, y in enumerate(s.years):
+        u = usage[usage["year"] == y]
+        point_months = float(drv.values[j]) * 12
+        capacity = point_months * hours_per_point_month
+        used = float(u["point_hours"].sum())
+        meetings = int(u["meetings"].sum())
+        paid = float(paid_by_year.get(y, 0.0))
+        rows.append(
+            {
+                "year": int(y),
+                "meetings": meetings,
+                "point_hours": used,
+                "paid_point_months": point_months,
+                "capacity_point_hours": capacity,
+                "utilisation": used / capacity if capacity else np.nan,
+                "paid": paid,
+                "cost_per_meeting": paid / meetings if meetings else np.nan,
+            }
+        )
+    by_year = pd.DataFrame(rows)
+    outside = usage[~usage["year"].isin(s.years)]
+    paid = float(summary.loc[rent, "nominal_outlay"])
+    meetings = int(by_year["meetings"].sum())
+    used = float(by_year["point_hours"].sum())
+    capacity = float(by_year["capacity_point_hours"].sum())
+    point_months = float(by_year["paid_point_months"].sum())
+    utilisation = used / capacity if capacity else float("nan")
+    attended = float((usage["meetings"] * usage["points_attending"]).sum())
+    avg_points_paid = point_months / (12 * len(s.years)) if len(s.years) else float("nan")
+    attendance = (attended / meetings) / avg_points_paid if meetings and avg_points_paid else float("nan")
+    buy_outlay = float(summary.loc[buy, "nominal_outlay"])
+    buy_residual = float(summary.loc[buy, "residual_value"])
+    metrics = [
+        ("paid_rent", paid, "VND"),
+        ("buy_outlay", buy_outlay, "VND"),
+        ("buy_residual_value", buy_residual, "VND"),
+        ("buy_net_of_residual", buy_outlay - buy_residual, "VND"),
+        ("rent_minus_buy_net", paid - (buy_outlay - buy_residual), "VND"),
+        ("pv_rent", float(summary.loc[rent, "pv_cost"]), f"VND at the start of {s.base_year}"),
+        ("pv_buy", float(summary.loc[buy, "pv_cost"]), f"VND at the start of {s.base_year}"),
+        ("meetings", float(meetings), "meetings"),
+        ("point_hours_used", used, "point-hours"),
+        ("paid_point_months", point_months, "point-months"),
+        ("capacity_point_hours", capacity, f"point-hours ({hours_per_point_month:g} h per point-month)"),
+        ("utilisation", utilisation, "share"),
+        ("attendance_rate", attendance, "share"),
+        ("idle_share", 1 - utilisation if capacity else float("nan"), "share"),
+        ("idle_amount", paid * (1 - utilisation) if capacity else float("nan"), "VND"),
+        ("cost_per_meeting", paid / meetings if meetings else float("nan"), "VND/meeting"),
+        ("cost_per_point_year", paid / (point_months / 12) if point_months else float("nan"), "VND/point-year"),
+        ("usage_months_outside_horizon", float(len(outside)), "months"),
+    ]
+    return AuditResult(pd.DataFrame(metrics, columns=["metric", "value", "unit"]), monthly, by_year, crossover)

@@ -1,0 +1,102 @@
+"""Notebooks execute offline and render to HTML without code; the recommendation follows the numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, make_scenario
+from costmodel import evaluate, parse_scenario
+from costmodel.reports.narrative import recommendation
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+pytest.importorskip("nbclient", reason="install the notebooks extra")
+
+
+def test_the_three_notebooks_exist():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01-data-integration-center.ipynb",
+        "02-video-conferencing-explanatory-report.ipynb",
+        "03-ioc-options.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes_and_renders_offline_html_without_code(path):
+    import nbformat
+
+    from costmodel.reports.notebook import run_notebook
+
+    source = nbformat.read(path, as_version=4)
+    assert source.metadata["kernelspec"]["name"] == "python3"
+    assert any("parameters" in c.metadata.get("tags", []) for c in source.cells)
+    for cell in source.cells:  # no model logic in notebooks: no numbers computed by hand
+        if cell.cell_type == "code":
+            assert "npv(" not in cell.source and "** -" not in cell.source
+    params = {"draws": 300} if "draws" in "".join(c.source for c in source.cells) else None
+    nb, html = run_notebook(path, params)
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert not errors
+    assert "Giá trị hiện tại chi phí" in html  # the summary table, Vietnamese headers
+    assert re.search(r"\d{1,3}(\.\d{3}){2,}", html)  # amounts in whole đồng with Vietnamese grouping
+    assert html.count("<img") >= 2 and "data:image/png;base64" in html  # charts embedded
+    assert "hl-ipython3" not in html and "import costmodel" not in html  # no code cells
+    assert not re.search(r"<script[^>]*src=\"https?://", html)  # nothing fetched from the internet
+    assert "**Đề xuất:**" not in html and "Đề xuất:" in html  # the recommendation is rendered Markdown
+
+
+def two_option_scenario(rent_price, buy_price):
+    data = make_scenario(
+        [
+            {
+                "id": "rent",
+                "name": "Thuê",
+                "items": [{"name": "fee", "category": "service", "price": rent_price, "per": "year"}],
+            },
+            {
+                "id": "buy",
+                "name": "Mua",
+                "items": [{"name": "kit", "category": "equipment", "price": buy_price, "per": "once", "life": 5}],
+            },
+        ],
+        discount_rate=0.08,
+    )
+    return evaluate(parse_scenario(data))
+
+
+def test_recommendation_changes_when_the_ranking_changes():
+    cheap_rent = recommendation(two_option_scenario(100e6, 600e6))
+    cheap_buy = recommendation(two_option_scenario(300e6, 600e6))
+    assert "**Đề xuất:** lựa chọn phương án Thuê (rent)" in cheap_rent
+    assert "**Đề xuất:** lựa chọn phương án Mua (buy)" in cheap_buy
+    # the numbers are the model's: rent 100 M/yr for 3 years at 8 % end of year = 257.71 M
+    assert "0,26 tỷ đồng" in cheap_rent
+    english = recommendation(two_option_scenario(300e6, 600e6), lang="en")
+    assert "**Recommendation:** choose Mua (buy)" in english
+
+
+def test_recommendation_asks_for_confirmation_when_the_margin_is_small():
+    # rent: 100 M a year, end of year, 3 years at 8 % -> 257.71 M; buy (no residual): P / 1.08.
+    # With P = 1.02 x 257.71 M x 1.08 buying costs 2 % more: a margin under 5 % asks for quotes.
+    rent_pv = 100e6 * (1 / 1.08 + 1 / 1.08**2 + 1 / 1.08**3)
+    data = make_scenario(
+        [
+            {
+                "id": "rent",
+                "name": "Thuê",
+                "items": [{"name": "fee", "category": "service", "price": 100e6, "per": "year"}],
+            },
+            {
+                "id": "buy",
+                "name": "Mua",
+                "items": [{"name": "kit", "category": "equipment", "price": 1.02 * rent_pv * 1.08, "per": "once"}],
+            },
+        ],
+        discount_rate=0.08,
+    )
+    text = recommendation(evaluate(parse_scenario(data)))
+    assert "lựa chọn phương án Thuê (rent); tuy nhiên chênh lệch giữa các phương án nhỏ" in text
+    assert "(2,0%)" in text
