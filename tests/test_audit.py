@@ -22,9 +22,7 @@ SCENARIO = {
         {
             "id": "rent",
             "name": "Rent",
-            "items": [
-                {"name": "points", "category": "service", "price": 5_000_000, "per": "month", "quantity": "points"}
-            ],
+            "items": [{"name": "points", "category": "service", "price": 5_000_000, "per": "month", "quantity": "points"}],
         },
         {
             "id": "buy",

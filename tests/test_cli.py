@@ -55,11 +55,7 @@ def test_run_writes_the_four_tables_and_a_workbook(tmp_path, capsys):
     # no staging directory left behind
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["budget.csv", "cumulative.csv", "ledger.csv", "summary.csv", "workbook.xlsx"]
-        + [
-            f"{chart}.{ext}"
-            for chart in ("cumulative", "budget-by-category", "pv-by-category")
-            for ext in ("png", "svg")
-        ]
+        + [f"{chart}.{ext}" for chart in ("cumulative", "budget-by-category", "pv-by-category") for ext in ("png", "svg")]
     )
     # the printed table uses Vietnamese grouping by default
     result = evaluate(load_scenario(DIC))
@@ -106,9 +102,7 @@ def test_failed_run_leaves_previous_outputs_untouched(tmp_path):
     assert main(["run", str(DIC), "-o", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     bad = tmp_path / "bad.toml"
-    bad.write_text(
-        DIC.read_text(encoding="utf-8").replace("price = 500_000_000", "price = -500_000_000"), encoding="utf-8"
-    )
+    bad.write_text(DIC.read_text(encoding="utf-8").replace("price = 500_000_000", "price = -500_000_000"), encoding="utf-8")
     assert main(["run", str(bad), "-o", str(out)]) == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

@@ -193,9 +193,7 @@ def test_nothing_is_late_on_the_deadline_day(catalogue):
 
 
 def test_dates_after_the_reporting_date_are_warned_and_not_counted(catalogue):
-    status = parse_status(
-        "dataset_id,built_on,last_updated,ioc_connected_on,evidence,note\nD4,2024-05-01,,,,\n", catalogue
-    )
+    status = parse_status("dataset_id,built_on,last_updated,ioc_connected_on,evidence,note\nD4,2024-05-01,,,,\n", catalogue)
     report = evaluate_compliance(catalogue, status, D1)
     assert "D4" in report.not_built["dataset_id"].tolist()
     assert {

@@ -24,9 +24,7 @@ def test_npv_numpy_financial_docstring_example():
 def test_excel_npv_documentation_example():
     # Microsoft support, "NPV function", example 1: rate 10 %; -10,000 at the end of
     # year 1, then 3,000, 4,200, 6,800 -> 1,188.44 (Excel's NPV puts v1 at t = 1).
-    assert finance.present_value([-10_000, 3_000, 4_200, 6_800], 0.10, [1, 2, 3, 4]) == pytest.approx(
-        1188.44, abs=0.005
-    )
+    assert finance.present_value([-10_000, 3_000, 4_200, 6_800], 0.10, [1, 2, 3, 4]) == pytest.approx(1188.44, abs=0.005)
 
 
 def test_timing_conventions_numpy_financial_vs_excel():

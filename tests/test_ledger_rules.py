@@ -103,9 +103,7 @@ def test_added_buys_whole_modules_on_top_of_existing():
 
 def test_added_need_within_tolerance_of_whole_modules_is_not_rounded_up():
     drivers = {"need": {"values": {"2024": 2 + 8.000000001, "2025": 10, "2026": 10}}}
-    res = one_item(
-        {"price": 1, "per": "added", "quantity": "need", "module": 4, "existing": 2, "escalation": 0}, drivers
-    )
+    res = one_item({"price": 1, "per": "added", "quantity": "need", "module": 4, "existing": 2, "escalation": 0}, drivers)
     # (10.000000001 - 2) / 4 = 2.00000000025 modules -> within 1e-9 of 2 -> 8 units, not 12
     assert nominal_by_year(res) == {2024: 8.0}
 
@@ -255,9 +253,7 @@ def test_base_year_after_horizon_carries_past_costs_forward():
 
 
 def test_eac_is_pv_times_crf():
-    res = one_item(
-        {"price": 1000, "per": "once", "escalation": 0, "timing": "start"}, discount_rate=0.08, end_year=2028
-    )
+    res = one_item({"price": 1000, "per": "once", "escalation": 0, "timing": "start"}, discount_rate=0.08, end_year=2028)
     # pv = 1000 at t = 0; CRF(8 %, 5) = 0.08 / (1 - 1.08 ** -5) = 0.2504564545
     assert res.summary.loc[0, "eac"] == pytest.approx(1000 * 0.08 / (1 - 1.08**-5), rel=1e-12)
     assert res.summary.loc[0, "eac"] == pytest.approx(250.4564545, abs=1e-6)
@@ -388,9 +384,7 @@ def test_rank_ties_keep_file_order():
 def test_baseline_from_file_and_default_first_option():
     items = [{"name": "x", "category": "c", "price": 10, "per": "year"}]
     cheaper = [{"name": "x", "category": "c", "price": 4, "per": "year"}]
-    data = make_scenario(
-        [{"id": "b", "name": "B", "items": items}, {"id": "a", "name": "A", "items": cheaper}], baseline="a"
-    )
+    data = make_scenario([{"id": "b", "name": "B", "items": items}, {"id": "a", "name": "A", "items": cheaper}], baseline="a")
     s = evaluate(parse_scenario(data)).summary.set_index("option")
     assert s.loc["b", "net_savings"] == pytest.approx(12 - 30)
     data["scenario"].pop("baseline")

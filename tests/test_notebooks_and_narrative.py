@@ -36,9 +36,7 @@ def test_notebook_executes_and_renders_offline_html_without_code(path):
             assert "npv(" not in cell.source and "** -" not in cell.source
     params = {"draws": 300} if "draws" in "".join(c.source for c in source.cells) else None
     nb, html = run_notebook(path, params)
-    errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"
-    ]
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     assert "Giá trị hiện tại chi phí" in html  # the summary table, Vietnamese headers
     assert re.search(r"\d{1,3}(\.\d{3}){2,}", html)  # amounts in whole đồng with Vietnamese grouping

@@ -166,10 +166,7 @@ def test_peer_positions_against_hand_computed_values():
 
 def test_peer_positions_synthetic_below_within_above():
     peers = parse_peer_costs(
-        "id,place,year,metric,value,unit,source,note\n"
-        "A,a,2024,m,100,VND,s,\n"
-        "B,b,2023,m,200,VND,s,\n"
-        "C,c,2024,m,300,VND,s,\n"
+        "id,place,year,metric,value,unit,source,note\nA,a,2024,m,100,VND,s,\nB,b,2023,m,200,VND,s,\nC,c,2024,m,300,VND,s,\n"
     )
     index = parse_price_index("year,inflation,source,type\n2024,0.10,s,assumption\n")
     at_base = peers_at_base_year(peers, index, 2024)

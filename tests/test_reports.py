@@ -101,9 +101,7 @@ def test_every_formula_recomputed_by_libreoffice_matches_to_the_dong(dic_workboo
     assert len(cells) > 100
     for sheet, coord, formula, cached in cells:
         value = recomputed[sheet][coord].value
-        assert value == pytest.approx(cached, abs=0.5), (
-            f"{sheet}!{coord} {formula}: LibreOffice {value}, cached {cached}"
-        )
+        assert value == pytest.approx(cached, abs=0.5), f"{sheet}!{coord} {formula}: LibreOffice {value}, cached {cached}"
     # the workbook's totals against the engine: each ledger line is rounded to the đồng, so the
     # difference is at most half a đồng per line
     summary = recomputed["Tổng hợp"]

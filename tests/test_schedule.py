@@ -133,17 +133,13 @@ def test_weekly_report_for_a_sample_week_by_hand():
     week1 = forecast(
         plan,
         base,
-        parse_progress(
-            "task_id,percent_complete,actual_start,actual_finish,note\na,20,2024-06-03,,\n", plan, D(2024, 6, 3)
-        ),
+        parse_progress("task_id,percent_complete,actual_start,actual_finish,note\na,20,2024-06-03,,\n", plan, D(2024, 6, 3)),
         D(2024, 6, 3),
     )
     week2 = forecast(
         plan,
         base,
-        parse_progress(
-            "task_id,percent_complete,actual_start,actual_finish,note\na,60,2024-06-03,,\n", plan, D(2024, 6, 5)
-        ),
+        parse_progress("task_id,percent_complete,actual_start,actual_finish,note\na,60,2024-06-03,,\n", plan, D(2024, 6, 5)),
         D(2024, 6, 5),
     )
     changes = week_over_week(week2, week1, plan).set_index("id")
@@ -216,10 +212,7 @@ def test_progress_errors_name_the_line():
 def test_cli_schedule_outputs_and_bad_plan_exit_2(tmp_path, capsys):
     plan = SCENARIOS / "dic-rental-procurement.toml"
     out = tmp_path / "out"
-    assert (
-        main(["schedule", str(plan), "-o", str(out), "--progress", str(SCENARIOS / "dic-rental-procurement-progress")])
-        == 0
-    )
+    assert main(["schedule", str(plan), "-o", str(out), "--progress", str(SCENARIOS / "dic-rental-procurement-progress")]) == 0
     table = pd.read_csv(out / "schedule.csv")
     assert list(table.columns) == [
         "id",

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel.evaluation import Evaluation
-from costmodel.scenario import Problem
+from costmodel.problems import InputError, Problem, read_text
 
 __all__ = [
     "HOURS_PER_POINT_MONTH",
@@ -54,24 +54,13 @@ HOURS_PER_POINT_MONTH = 176.0
 _MONTH_OF_TIMING = {"start": 1, "mid": 7, "end": 12}
 
 
-class UsageError(ValueError):
+class UsageError(InputError):
     """The usage file has bad rows; ``problems`` names each line."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def read_usage(path: str | Path) -> pd.DataFrame:
     """Read a usage CSV (see :func:`parse_usage`)."""
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise UsageError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise UsageError([Problem(str(path), "", "not UTF-8 text; save the file as UTF-8")]) from None
-    return parse_usage(text, str(path))
+    return parse_usage(read_text(path, UsageError), str(path))
 
 
 def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
@@ -97,24 +86,14 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
     missing = [c for c in USAGE_COLUMNS if c not in header]
     if missing:
         raise UsageError(
-            [
-                Problem(
-                    source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(USAGE_COLUMNS)})"
-                )
-            ]
+            [Problem(source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(USAGE_COLUMNS)})")]
         )
     problems, rows, seen = [], [], {}
     for row in reader:
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         where = f"line {reader.line_num}"
         month = row["month"]
-        ok = (
-            len(month) == 7
-            and month[4] == "-"
-            and month[:4].isdigit()
-            and month[5:].isdigit()
-            and 1 <= int(month[5:]) <= 12
-        )
+        ok = len(month) == 7 and month[4] == "-" and month[:4].isdigit() and month[5:].isdigit() and 1 <= int(month[5:]) <= 12
         if not ok:
             problems.append(Problem(source, where, f"month must be YYYY-MM (got {month!r})"))
             continue

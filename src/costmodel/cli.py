@@ -22,14 +22,14 @@ from costmodel.audit import UsageError, read_usage, retrospective
 from costmodel.compliance import ComplianceError, changes, evaluate_compliance, read_catalogue, read_status
 from costmodel.evaluation import Evaluation, evaluate
 from costmodel.peers import (
-    PeerDataError,
     peer_positions,
     peers_at_base_year,
     read_peer_costs,
     read_price_index,
     scenario_unit_costs,
 )
-from costmodel.register import RegisterError, check_citations, citations_by_id, read_register, register_markdown
+from costmodel.problems import InputError
+from costmodel.register import check_citations, citations_by_id, read_register, register_markdown
 from costmodel.reports.compliance_report import (
     compliance_html,
     compliance_markdown,
@@ -60,9 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="evaluate one scenario and write its tables")
     run.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     run.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
-    run.add_argument(
-        "--lang", choices=LANGS, default="vi", help="language of the printed table and workbook (default vi)"
-    )
+    run.add_argument("--lang", choices=LANGS, default="vi", help="language of the printed table and workbook (default vi)")
 
     val = sub.add_parser("validate", help="check scenario files and list every problem")
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -86,15 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     asm.add_argument("-o", "--output", type=Path, default=Path("docs/assumptions.md"), metavar="FILE")
     asm.add_argument("--check", action="store_true", help="only check that FILE is up to date (exit 2 if not)")
 
-    comp = sub.add_parser(
-        "compliance", help="public lists of units that have not built, updated or shared data with the IOC"
-    )
+    comp = sub.add_parser("compliance", help="public lists of units that have not built, updated or shared data with the IOC")
     comp.add_argument("catalogue", type=Path, metavar="CATALOGUE.csv")
     comp.add_argument("status", type=Path, metavar="STATUS.csv")
     comp.add_argument("--as-of", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="the reporting date")
-    comp.add_argument(
-        "--previous", type=Path, default=None, metavar="STATUS.csv", help="status file of the previous period"
-    )
+    comp.add_argument("--previous", type=Path, default=None, metavar="STATUS.csv", help="status file of the previous period")
     comp.add_argument("--previous-as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD")
     comp.add_argument("-o", "--output", type=Path, default=Path("reports/compliance"), metavar="OUTDIR")
     comp.add_argument("--lang", choices=LANGS, default="vi")
@@ -139,9 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("schedule", help="critical path, Gantt chart and weekly progress report of a procurement plan")
     sch.add_argument("plan", type=Path, metavar="PLAN.toml")
     sch.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
-    sch.add_argument(
-        "--progress", type=Path, default=None, metavar="DIR", help="folder of progress-YYYY-MM-DD.csv files"
-    )
+    sch.add_argument("--progress", type=Path, default=None, metavar="DIR", help="folder of progress-YYYY-MM-DD.csv files")
     sch.add_argument(
         "--as-of",
         type=_iso_date,
@@ -156,9 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("usage", type=Path, metavar="USAGE.csv")
     aud.add_argument("--rent", default="rent", metavar="ID", help="option id of what was paid (default rent)")
     aud.add_argument("--buy", default="buy", metavar="ID", help="option id of the buy alternative (default buy)")
-    aud.add_argument(
-        "--points", default=None, metavar="DRIVER", help="driver of the points rented (default unit_driver)"
-    )
+    aud.add_argument("--points", default=None, metavar="DRIVER", help="driver of the points rented (default unit_driver)")
     aud.add_argument(
         "--hours-per-month",
         type=float,
@@ -172,9 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     peer = sub.add_parser("peers", help="place a scenario's unit costs among other provinces' published costs")
     peer.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     peer.add_argument("--peers", type=Path, default=None, metavar="CSV", help="default: peer-costs.csv beside SCENARIO")
-    peer.add_argument(
-        "--index", type=Path, default=None, metavar="CSV", help="default: price-index.csv beside SCENARIO"
-    )
+    peer.add_argument("--index", type=Path, default=None, metavar="CSV", help="default: price-index.csv beside SCENARIO")
     peer.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
     peer.add_argument("--lang", choices=LANGS, default="vi")
     return parser
@@ -208,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_audit(args)
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
-    except (ScenarioError, RegisterError, PeerDataError, ComplianceError, PlanError, UsageError) as exc:
+    except InputError as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -375,14 +363,10 @@ def print_summary(result: Evaluation, lang: str = "vi", file=None) -> None:
         )
     console.print(table)
     console.print(
-        label("conventions", lang).format(
-            base_year=s.base_year, rate=format_rate(s.discount_rate, lang), currency=s.currency
-        )
+        label("conventions", lang).format(base_year=s.base_year, rate=format_rate(s.discount_rate, lang), currency=s.currency)
     )
     best = result.summary.loc[result.summary["rank"] == 1].iloc[0]
-    console.print(
-        f"{label('preferred', lang)}: {best.option} - {best['name']} ({format_vnd(best.pv_cost, lang)} {s.currency})"
-    )
+    console.print(f"{label('preferred', lang)}: {best.option} - {best['name']} ({format_vnd(best.pv_cost, lang)} {s.currency})")
 
 
 # ---------------------------------------------------------------------------
@@ -431,9 +415,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for plan_path in sorted(p for p in args.scenarios.glob("*.toml") if _is_plan(p)):
         progress_dir = args.scenarios / f"{plan_path.stem}-progress"
         try:
-            _, _, _, files = _schedule_outputs(
-                plan_path, progress_dir if progress_dir.is_dir() else None, None, args.lang
-            )
+            _, _, _, files = _schedule_outputs(plan_path, progress_dir if progress_dir.is_dir() else None, None, args.lang)
         except PlanError as exc:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
@@ -561,9 +543,7 @@ def print_peers(positions: pd.DataFrame, peers: pd.DataFrame, scenario: Scenario
     console = Console(file=file, width=None if file.isatty() else 200, highlight=False)
     for pos in positions.itertuples(index=False):
         title = f"{pos.label or pos.metric} [{pos.option}]"
-        table = Table(
-            title=f"{title} — {label('peer_prices', lang).format(year=scenario.base_year)}", title_justify="left"
-        )
+        table = Table(title=f"{title} — {label('peer_prices', lang).format(year=scenario.base_year)}", title_justify="left")
         for key in ("peer_place", "year", "value", "value_at_base", "source"):
             table.add_column(label(key, lang), justify="left" if key in ("peer_place", "source") else "right")
         rows = peers[peers["metric"] == pos.metric].sort_values("value_at_base")
@@ -683,11 +663,7 @@ _PROGRESS_NAME = re.compile(r"^progress-(\d{4}-\d{2}-\d{2})\.csv$")
 
 
 def _progress_files(folder: Path) -> list[tuple[dt.date, Path]]:
-    found = [
-        (dt.date.fromisoformat(m.group(1)), p)
-        for p in folder.glob("progress-*.csv")
-        if (m := _PROGRESS_NAME.match(p.name))
-    ]
+    found = [(dt.date.fromisoformat(m.group(1)), p) for p in folder.glob("progress-*.csv") if (m := _PROGRESS_NAME.match(p.name))]
     return sorted(found)
 
 
@@ -697,9 +673,7 @@ def _figure_files(fig, stem: str) -> dict[str, bytes]:
     out = {}
     for ext in ("png", "svg"):
         buffer = io.BytesIO()
-        fig.savefig(
-            buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None
-        )
+        fig.savefig(buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None)
         out[f"{stem}.{ext}"] = buffer.getvalue()
     return out
 
@@ -752,12 +726,8 @@ def _schedule_outputs(plan_path: Path, progress_dir: Path | None, as_of: dt.date
     if status is not None:
         svg = figures["gantt.svg"].decode("utf-8")
         svg = svg[svg.index("<svg") :]
-        files["weekly-report.md"] = weekly_markdown(plan, baseline, status, previous, change_table, lang).encode(
-            "utf-8"
-        )
-        files["weekly-report.html"] = weekly_html(plan, baseline, status, previous, change_table, lang, svg).encode(
-            "utf-8"
-        )
+        files["weekly-report.md"] = weekly_markdown(plan, baseline, status, previous, change_table, lang).encode("utf-8")
+        files["weekly-report.html"] = weekly_html(plan, baseline, status, previous, change_table, lang, svg).encode("utf-8")
         files["weekly-report.xlsx"] = weekly_workbook_bytes(plan, baseline, status, previous, change_table, lang)
     if plan.service_task:
         sign = (
@@ -792,11 +762,7 @@ def _print_schedule(plan, baseline, status, lang: str) -> None:
     print(
         ("Ngày hoàn thành dự kiến: " if vi else "Finish: ")
         + fmt(finish)
-        + (
-            ""
-            if status is None
-            else (f" (kế hoạch gốc {fmt(baseline.finish)})" if vi else f" (baseline {fmt(baseline.finish)})")
-        )
+        + ("" if status is None else (f" (kế hoạch gốc {fmt(baseline.finish)})" if vi else f" (baseline {fmt(baseline.finish)})"))
     )
     if slack is not None:
         if vi:
@@ -998,9 +964,7 @@ def _audit_outputs(result: Evaluation, usage_csv: Path, rent: str, buy: str, poi
 def _cmd_audit(args: argparse.Namespace) -> int:
     result = evaluate(load_scenario(args.scenario))
     try:
-        audit, files = _audit_outputs(
-            result, args.usage, args.rent, args.buy, args.points, args.hours_per_month, args.lang
-        )
+        audit, files = _audit_outputs(result, args.usage, args.rent, args.buy, args.points, args.hours_per_month, args.lang)
     except ValueError as exc:
         if isinstance(exc, ScenarioError | UsageError):
             raise

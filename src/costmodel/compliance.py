@@ -30,13 +30,12 @@ import calendar
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from costmodel.scenario import Problem
+from costmodel.problems import InputError, Problem, read_text
 
 __all__ = [
     "CATALOGUE_COLUMNS",
@@ -72,12 +71,8 @@ CHANGES_COLUMNS = ["list", "unit", "dataset_id", "change"]
 LISTS = ("not_built", "not_updated", "not_connected")
 
 
-class ComplianceError(ValueError):
+class ComplianceError(InputError):
     """Registry files have data problems; ``problems`` names file, line and value."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 # ---------------------------------------------------------------------------
@@ -119,18 +114,6 @@ def _parse_date(text: str) -> dt.date:
 # ---------------------------------------------------------------------------
 
 
-def _read_text(path: str | Path) -> str:
-    path = Path(path)
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ComplianceError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError as exc:
-        raise ComplianceError(
-            [Problem(str(path), "", f"not UTF-8 text (byte offset {exc.start}); save as UTF-8")]
-        ) from None
-
-
 def _csv_rows(text: str, source: str, columns: list[str]):
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -146,7 +129,7 @@ def _csv_rows(text: str, source: str, columns: list[str]):
 
 def read_catalogue(path: str | Path) -> pd.DataFrame:
     """Read the dataset catalogue CSV (see :func:`parse_catalogue`)."""
-    return parse_catalogue(_read_text(path), str(path))
+    return parse_catalogue(read_text(path, ComplianceError), str(path))
 
 
 def parse_catalogue(text: str, source: str = "<catalogue>") -> pd.DataFrame:
@@ -182,18 +165,12 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> pd.DataFrame:
             ok = False
         for col, allowed in (("catalogue", CATALOGUES), ("frequency", FREQUENCIES), ("ioc_required", YES_NO)):
             if row[col] not in allowed:
-                problems.append(
-                    Problem(source, where, f"{col} must be one of {' | '.join(allowed)} (got {row[col]!r})")
-                )
+                problems.append(Problem(source, where, f"{col} must be one of {' | '.join(allowed)} (got {row[col]!r})"))
                 ok = False
         try:
             deadline = _parse_date(row["build_deadline"])
         except ValueError:
-            what = (
-                "is required"
-                if not row["build_deadline"]
-                else f"must be a date YYYY-MM-DD (got {row['build_deadline']!r})"
-            )
+            what = "is required" if not row["build_deadline"] else f"must be a date YYYY-MM-DD (got {row['build_deadline']!r})"
             problems.append(Problem(source, where, f"build_deadline {what}"))
             ok = False
         if ok:
@@ -205,7 +182,7 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> pd.DataFrame:
 
 def read_status(path: str | Path, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Read a status CSV and check it against the catalogue."""
-    return parse_status(_read_text(path), catalogue, str(path))
+    return parse_status(read_text(path, ComplianceError), catalogue, str(path))
 
 
 def parse_status(text: str, catalogue: pd.DataFrame, source: str = "<status>") -> pd.DataFrame:
@@ -329,9 +306,7 @@ def evaluate_compliance(catalogue: pd.DataFrame, status: pd.DataFrame, as_of: dt
         deadline = ds["build_deadline"]
         built = st["built_on"] is not None and st["built_on"] <= as_of
         if deadline < as_of and not built:
-            not_built.append(
-                {**base, "build_deadline": deadline.isoformat(), "days_late": (as_of - deadline).days, **extra}
-            )
+            not_built.append({**base, "build_deadline": deadline.isoformat(), "days_late": (as_of - deadline).days, **extra})
         up_to_date = built
         if built and ds["frequency"] != "once":
             last = st["last_updated"] if st["last_updated"] is not None else st["built_on"]

@@ -87,9 +87,7 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     is_res = ledger["kind"] == "residual"
     outlay = ledger[~is_res].groupby("option")["nominal"].sum().reindex(ids, fill_value=0.0)
     residual = -ledger[is_res].groupby("option")["nominal"].sum().reindex(ids, fill_value=0.0) + 0.0  # no -0.0
-    invest = (
-        ledger[ledger["budget"] == "investment"].groupby("option")["present_value"].sum().reindex(ids, fill_value=0.0)
-    )
+    invest = ledger[ledger["budget"] == "investment"].groupby("option")["present_value"].sum().reindex(ids, fill_value=0.0)
 
     eac = finance.equivalent_annual_cost(pv.to_numpy(), r, n)
 

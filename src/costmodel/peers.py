@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from costmodel.evaluation import Evaluation
-from costmodel.scenario import Problem
+from costmodel.problems import InputError, Problem, read_text
 
 __all__ = [
     "PEER_COLUMNS",
@@ -55,22 +55,8 @@ POSITION_COLUMNS = [
 ]
 
 
-class PeerDataError(ValueError):
+class PeerDataError(InputError):
     """A peer-costs or price-index file is malformed; ``problems`` says where."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def _read_text(path: str | Path) -> str:
-    path = Path(path)
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise PeerDataError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise PeerDataError([Problem(str(path), "", "not UTF-8 text; save the file as UTF-8")]) from None
 
 
 def _rows(text: str, source: str, columns: list[str]):
@@ -84,7 +70,7 @@ def _rows(text: str, source: str, columns: list[str]):
 
 def read_peer_costs(path: str | Path) -> pd.DataFrame:
     """Read ``peer-costs.csv`` (columns :data:`PEER_COLUMNS`)."""
-    return parse_peer_costs(_read_text(path), str(path))
+    return parse_peer_costs(read_text(path, PeerDataError), str(path))
 
 
 def parse_peer_costs(text: str, source: str = "<peer-costs>") -> pd.DataFrame:
@@ -112,7 +98,7 @@ def parse_peer_costs(text: str, source: str = "<peer-costs>") -> pd.DataFrame:
 
 def read_price_index(path: str | Path) -> pd.DataFrame:
     """Read ``price-index.csv`` (columns year, inflation, source, type)."""
-    return parse_price_index(_read_text(path), str(path))
+    return parse_price_index(read_text(path, PeerDataError), str(path))
 
 
 def parse_price_index(text: str, source: str = "<price-index>") -> pd.DataFrame:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from costmodel.scenario import Problem, Scenario
+from costmodel.problems import InputError, Problem, read_text
+from costmodel.scenario import Scenario
 
 __all__ = [
     "CONFIDENCES",
@@ -46,12 +47,8 @@ ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 
 
-class RegisterError(ValueError):
+class RegisterError(InputError):
     """The register file is malformed; ``problems`` lists every problem."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def read_register(path: str | Path) -> pd.DataFrame:
@@ -72,14 +69,7 @@ def read_register(path: str | Path) -> pd.DataFrame:
         Missing columns, duplicate or malformed ids, unknown type or
         confidence, each with the file and line.
     """
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise RegisterError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise RegisterError([Problem(str(path), "", "not UTF-8 text; save the file as UTF-8")]) from None
-    return parse_register(text, str(path))
+    return parse_register(read_text(path, RegisterError), str(path))
 
 
 def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
@@ -105,9 +95,7 @@ def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
             problems.append(Problem(source, where, f"type must be one of {', '.join(TYPES)} (got {row['type']!r})"))
         if row["confidence"] not in CONFIDENCES:
             problems.append(
-                Problem(
-                    source, where, f"confidence must be one of {', '.join(CONFIDENCES)} (got {row['confidence']!r})"
-                )
+                Problem(source, where, f"confidence must be one of {', '.join(CONFIDENCES)} (got {row['confidence']!r})")
             )
         if not (row["source"] or "").strip():
             problems.append(Problem(source, where, "source is empty: say where the number comes from"))

@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from costmodel.problems import InputError, Problem
 from costmodel.risk.distributions import Distribution, DistributionError, make_distribution
 from costmodel.risk.expressions import Expression, ExpressionError, parse_expression
 
@@ -71,36 +72,8 @@ NonNegative = Annotated[float, Field(ge=0)]
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in an input file.
-
-    Attributes
-    ----------
-    file : str
-        The file name as the user gave it.
-    path : str
-        Key path inside the file, e.g. ``options.rent.items[2] (Rack rental).price``;
-        empty for problems with the whole file.
-    message : str
-        What is wrong and what was expected.
-    """
-
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{self.file}: {where}{self.message}"
-
-
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario file (or dictionary) is not valid; ``problems`` lists why."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 # ---------------------------------------------------------------------------
@@ -792,9 +765,7 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
         for ii, item in enumerate(opt.items):
             ipath = f"{olabel}.{_item_label(data, oi, ii)}"
             if item.name in names:
-                yield p(
-                    f"{ipath}.name", f"duplicate item name in option {opt.id!r} (also items[{names[item.name] + 1}])"
-                )
+                yield p(f"{ipath}.name", f"duplicate item name in option {opt.id!r} (also items[{names[item.name] + 1}])")
             else:
                 names[item.name] = ii
             yield from _item_problems(item, ipath, s, model.drivers, p)
@@ -813,9 +784,7 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
             categories = {it.category for it in model.options[option_ids[comp.option]].items}
             for cat in comp.categories:
                 if cat not in categories:
-                    yield p(
-                        f"{cpath}.categories", _unknown(f"category of option {comp.option!r}", cat, sorted(categories))
-                    )
+                    yield p(f"{cpath}.categories", _unknown(f"category of option {comp.option!r}", cat, sorted(categories)))
 
 
 def _unknown(kind: str, name: str, known: list[str]) -> str:
@@ -826,9 +795,7 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     return f"unknown {kind} {name!r} (known: {listing})"
 
 
-def _item_problems(
-    item: _ItemSection, ipath: str, s: _ScenarioSection, drivers: Mapping[str, Any], p: Any
-) -> Iterable[Problem]:
+def _item_problems(item: _ItemSection, ipath: str, s: _ScenarioSection, drivers: Mapping[str, Any], p: Any) -> Iterable[Problem]:
     horizon = f"{s.start_year}-{s.end_year}"
     if isinstance(item.quantity, str) and item.quantity not in drivers:
         yield p(f"{ipath}.quantity", _unknown("driver", item.quantity, list(drivers)))
@@ -867,9 +834,7 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
             values = float(d.start) * (1.0 + growth) ** (years - s.start_year)
         values.setflags(write=False)
         growth_given = (d.growth or 0.0) if d.values is None else None
-        drivers[did] = Driver(
-            did, d.unit, values, d.source, d.note, d.start if d.values is None else None, growth_given
-        )
+        drivers[did] = Driver(did, d.unit, values, d.source, d.note, d.start if d.values is None else None, growth_given)
 
     if s.real_discount_rate is not None:
         # Fisher: (1 + nominal) = (1 + real)(1 + inflation)  (OMB A-94 App. B)
@@ -927,9 +892,7 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
         unit_driver=s.unit_driver,
         drivers=drivers,
         options=tuple(options),
-        comparisons=tuple(
-            Comparison(c.metric, c.option, tuple(c.categories), c.per, c.label) for c in model.comparisons
-        ),
+        comparisons=tuple(Comparison(c.metric, c.option, tuple(c.categories), c.per, c.label) for c in model.comparisons),
         source=source,
     )
 
@@ -1059,12 +1022,7 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
             return
         if isinstance(value, bool) or not isinstance(value, dict | str):
             return
-        if (
-            allow_driver
-            and isinstance(value, str)
-            and value not in out.parameters
-            and re.match(r"^[a-z_][a-z0-9_-]*$", value)
-        ):
+        if allow_driver and isinstance(value, str) and value not in out.parameters and re.match(r"^[a-z_][a-z0-9_-]*$", value):
             return  # a driver id (an unknown one is reported by the consistency pass)
         if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d[\d_]*(\.\d+)?([eE][-+]?\d+)?\s*", value):
             problem(path, f"expected a number, got a string ({value!r}): remove the quotes")
@@ -1157,8 +1115,7 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
         if k != "budget_cap":
             problem(
                 f"risk.{k}",
-                "unknown key"
-                + (" (did you mean 'budget_cap'?)" if difflib.get_close_matches(k, ["budget_cap"]) else ""),
+                "unknown key" + (" (did you mean 'budget_cap'?)" if difflib.get_close_matches(k, ["budget_cap"]) else ""),
             )
     if "budget_cap" in risk:
         out.budget_cap = _check_budget_cap(risk["budget_cap"], data, problem)
@@ -1166,12 +1123,7 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
 
 
 def _check_correlation(corr: Any, out: _Extracted, problem) -> tuple[tuple[str, ...], np.ndarray] | None:
-    if (
-        not isinstance(corr, dict)
-        or set(corr) - {"parameters", "matrix"}
-        or "parameters" not in corr
-        or "matrix" not in corr
-    ):
+    if not isinstance(corr, dict) or set(corr) - {"parameters", "matrix"} or "parameters" not in corr or "matrix" not in corr:
         problem("correlation", "expected parameters = [names] and matrix = [[...], ...]")
         return None
     names, matrix = corr["parameters"], corr["matrix"]
@@ -1185,9 +1137,7 @@ def _check_correlation(corr: Any, out: _Extracted, problem) -> tuple[tuple[str, 
             problem("correlation.parameters", _unknown("parameter", n, list(out.parameters)))
             ok = False
         elif not (isinstance(p, Input) and p.kind == "dist"):
-            problem(
-                "correlation.parameters", f"{n!r} is not a distribution: only uncertain parameters can be correlated"
-            )
+            problem("correlation.parameters", f"{n!r} is not a distribution: only uncertain parameters can be correlated")
             ok = False
     try:
         m = np.array(matrix, dtype=float)
@@ -1212,8 +1162,7 @@ def _check_correlation(corr: Any, out: _Extracted, problem) -> tuple[tuple[str, 
         if smallest < -1e-10:
             problem(
                 "correlation.matrix",
-                f"not positive semi-definite (smallest eigenvalue {smallest:.4g}): "
-                "the correlations contradict each other",
+                f"not positive semi-definite (smallest eigenvalue {smallest:.4g}): the correlations contradict each other",
             )
             ok = False
     return (tuple(names), m) if ok else None

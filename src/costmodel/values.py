@@ -99,11 +99,7 @@ class InputValues:
         s = self.scenario
         drv = s.drivers[did]
         years = s.years
-        formula = (
-            ("driver", did, "start") in s.inputs
-            or ("driver", did, "growth") in s.inputs
-            or self._has_growth_override(did)
-        )
+        formula = ("driver", did, "start") in s.inputs or ("driver", did, "growth") in s.inputs or self._has_growth_override(did)
         if drv.start is not None and formula:
             start = self.field(("driver", did, "start"), drv.start)
             growth = np.maximum(self.field(("driver", did, "growth"), drv.growth), _RATE_FLOOR)

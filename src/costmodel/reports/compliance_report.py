@@ -218,9 +218,7 @@ def compliance_html(
     )
 
 
-def compliance_workbook_bytes(
-    report: ComplianceReport, change_table: pd.DataFrame | None = None, lang: str = "vi"
-) -> bytes:
+def compliance_workbook_bytes(report: ComplianceReport, change_table: pd.DataFrame | None = None, lang: str = "vi") -> bytes:
     """The lists and scorecard as an .xlsx workbook, one sheet each, text never formulas."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})

@@ -122,9 +122,7 @@ def recommendation(
                 digits = 0 if abs(r.switching_value) >= 1000 else 4
                 items.append(f"{r.input} = {format_number(r.switching_value, digits, lang)}{change} → {r.new_cheapest}")
             parts.append(
-                ("Phương án ưu tiên thay đổi khi: " if vi else "The preferred option changes when: ")
-                + "; ".join(items)
-                + "."
+                ("Phương án ưu tiên thay đổi khi: " if vi else "The preferred option changes when: ") + "; ".join(items) + "."
             )
     close = (not math.isnan(share) and share < CLOSE_MARGIN) or (not math.isnan(prob) and prob < CONFIDENT)
     if vi:

@@ -98,9 +98,7 @@ def _drop_remote_scripts(html: str) -> str:
     return _SCRIPT_BLOCK.sub(lambda m: "" if re.search(r"https?://", m.group(1)) else m.group(0), html)
 
 
-def run_notebook(
-    path: str | Path, parameters: Mapping[str, object] | None = None, timeout: int = 600
-) -> tuple[object, str]:
+def run_notebook(path: str | Path, parameters: Mapping[str, object] | None = None, timeout: int = 600) -> tuple[object, str]:
     """Execute a notebook and render it to self-contained HTML without code.
 
     Assignments of ``parameters`` are appended to the cell tagged
@@ -123,9 +121,7 @@ def run_notebook(
             if "parameters" in cell.get("metadata", {}).get("tags", []):
                 cell.source = cell.source.rstrip() + "\n# injected parameters\n" + parameters_source(parameters)
                 break
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     html, _ = exporter.from_notebook_node(nb)

@@ -99,15 +99,11 @@ def two_way_figure(grid: pd.DataFrame, lang: str = "vi") -> Figure:
     fig = Figure(figsize=(8, 6), layout="constrained")
     ax = fig.add_subplot()
     colors = ["#4F81BD", "#C0504D", "#9BBB59", "#8064A2", "#F79646"][: len(options)]
-    ax.pcolormesh(
-        xa, xb, z, cmap=ListedColormap(colors), vmin=-0.5, vmax=len(options) - 0.5, shading="nearest", gid="two-way"
-    )
+    ax.pcolormesh(xa, xb, z, cmap=ListedColormap(colors), vmin=-0.5, vmax=len(options) - 0.5, shading="nearest", gid="two-way")
     ax.set_xlabel(_short(a))
     ax.set_ylabel(_short(b))
     ax.set_title(_L["w_title"][lang], loc="left", fontsize=11)
-    ax.legend(
-        handles=[Patch(color=c, label=o) for c, o in zip(colors, options, strict=True)], fontsize=8, loc="upper right"
-    )
+    ax.legend(handles=[Patch(color=c, label=o) for c, o in zip(colors, options, strict=True)], fontsize=8, loc="upper right")
     return fig
 
 

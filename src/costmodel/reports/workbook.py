@@ -135,9 +135,7 @@ class Provenance:
 
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
-        self.header = book.add_format(
-            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
-        )
+        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
         self.vnd = book.add_format({"num_format": VND_FORMAT})
         self.factor = book.add_format({"num_format": "0.000000"})
         self.rate = book.add_format({"num_format": "0.00%"})
@@ -404,9 +402,7 @@ def _write_summary(
         _cell(sheet, r, c["unit_cost"], None if pd.isna(row.unit_cost) else round_vnd(row.unit_cost), fmt.vnd)
         if row.option != result.scenario.baseline:
             base_cell = xl_rowcol_to_cell(rows[result.scenario.baseline], c["pv_cost"])
-            sheet.write_formula(
-                r, c["net_savings"], f"={base_cell}-{pv_cell}", fmt.vnd, pv_cached[result.scenario.baseline] - pv
-            )
+            sheet.write_formula(r, c["net_savings"], f"={base_cell}-{pv_cell}", fmt.vnd, pv_cached[result.scenario.baseline] - pv)
         _cell(sheet, r, c["sir"], row.sir, fmt.ratio)
         _cell(sheet, r, c["airr"], row.airr, fmt.rate)
         for key in ("simple_payback_year", "discounted_payback_year"):
@@ -585,9 +581,7 @@ def _write_tables(sheet, tables: list[tuple[str, pd.DataFrame | None]], fmt: _Fo
             r += 1
             for c, value in enumerate(row):
                 column = str(table.columns[c])
-                is_money = (
-                    isinstance(value, float) and abs(value) >= 1000 and not column.startswith(("prob", "S1", "ST"))
-                )
+                is_money = isinstance(value, float) and abs(value) >= 1000 and not column.startswith(("prob", "S1", "ST"))
                 _cell(sheet, r, c, round_vnd(value) if is_money else value, fmt.vnd if is_money else None)
         r += 2
     for c in range(12):

@@ -208,9 +208,7 @@ def make_distribution(spec: dict) -> Distribution:
     needed = DISTRIBUTIONS[kind]
     extra = [k for k in spec if k not in (*needed, "dist", "base")]
     if extra:
-        raise DistributionError(
-            f"{kind}: unknown parameter(s) {', '.join(map(repr, extra))}; expected {', '.join(needed)}"
-        )
+        raise DistributionError(f"{kind}: unknown parameter(s) {', '.join(map(repr, extra))}; expected {', '.join(needed)}")
     missing = [k for k in needed if k not in spec]
     if missing:
         raise DistributionError(f"{kind}: missing parameter(s) {', '.join(missing)}")

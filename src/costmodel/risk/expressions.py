@@ -22,9 +22,7 @@ import numpy as np
 
 __all__ = ["Expression", "ExpressionError", "parse_expression"]
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:_\d+)*(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<op>[-+*/()]))"
-)
+_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:_\d+)*(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<op>[-+*/()]))")
 _MAX_LENGTH = 500
 
 

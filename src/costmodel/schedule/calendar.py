@@ -41,9 +41,7 @@ class WorkCalendar:
     datetime.date(2024, 5, 2)
     """
 
-    def __init__(
-        self, country: str = "VN", extra_holidays: Iterable[dt.date] = (), extra_workdays: Iterable[dt.date] = ()
-    ):
+    def __init__(self, country: str = "VN", extra_holidays: Iterable[dt.date] = (), extra_workdays: Iterable[dt.date] = ()):
         self.country = country
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_workdays = frozenset(extra_workdays)

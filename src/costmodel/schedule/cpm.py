@@ -120,9 +120,7 @@ def forward_pass(
     return dates
 
 
-def backward_pass(
-    plan: Plan, finish: dt.date, durations: Mapping[str, int] | None = None
-) -> dict[str, tuple[dt.date, dt.date]]:
+def backward_pass(plan: Plan, finish: dt.date, durations: Mapping[str, int] | None = None) -> dict[str, tuple[dt.date, dt.date]]:
     """Late start and finish of every task given the project finish."""
     cal = plan.calendar
     durations = durations or {}

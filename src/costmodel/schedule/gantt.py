@@ -90,9 +90,7 @@ def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None,
         color = _RED if critical else _BLUE
         if t.is_milestone:
             done = pct >= 100
-            m = ax.plot(_num(ff), y - 0.12, marker="D", color=_DONE if done else color, markersize=9, linestyle="none")[
-                0
-            ]
+            m = ax.plot(_num(ff), y - 0.12, marker="D", color=_DONE if done else color, markersize=9, linestyle="none")[0]
             m.set_gid(f"milestone:{t.id}")
         else:
             width = _num(ff) - _num(fs) + one_day
@@ -109,11 +107,7 @@ def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None,
                 )
                 ax.text(_num(fs) + width + 0.5, y - 0.12, f"{pct:.0f}%", va="center", fontsize=7)
     # dependency arrows: from the predecessor's finish to the successor's start
-    dates = (
-        cur
-        if cur is not None
-        else base.rename(columns={"early_start": "forecast_start", "early_finish": "forecast_finish"})
-    )
+    dates = cur if cur is not None else base.rename(columns={"early_start": "forecast_start", "early_finish": "forecast_finish"})
     for t in tasks:
         for p in t.after:
             x0 = _num(dates.loc[p, "forecast_finish"]) + (0 if plan.task(p).is_milestone else one_day)
@@ -140,9 +134,7 @@ def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None,
     ]
     if plan.deadline is not None:
         ax.axvline(_num(plan.deadline) + one_day, color=_RED, linestyle="--", lw=1.5, gid="deadline")
-        handles.append(
-            Line2D([], [], color=_RED, linestyle="--", label=f"{_L['deadline'][lang]} {_fmt(plan.deadline, lang)}")
-        )
+        handles.append(Line2D([], [], color=_RED, linestyle="--", label=f"{_L['deadline'][lang]} {_fmt(plan.deadline, lang)}"))
     if status is not None:
         ax.axvline(_num(status.as_of) + one_day, color="#2E7D32", linestyle="-", lw=1.5, gid="status-date")
         handles.append(Line2D([], [], color="#2E7D32", label=f"{_L['status'][lang]} {_fmt(status.as_of, lang)}"))

@@ -21,7 +21,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from costmodel.scenario import Problem, _describe
+from costmodel.problems import InputError, Problem, read_text
+from costmodel.scenario import _describe
 from costmodel.schedule.calendar import WorkCalendar
 
 __all__ = [
@@ -40,12 +41,8 @@ PROGRESS_COLUMNS = ["task_id", "percent_complete", "actual_start", "actual_finis
 _ID = r"^[A-Za-z0-9_.-]+$"
 
 
-class PlanError(ValueError):
+class PlanError(InputError):
     """A plan or progress file is not valid; ``problems`` lists why."""
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class _Schema(BaseModel):
@@ -226,9 +223,7 @@ def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
     ids: dict[str, int] = {}
     for i, t in enumerate(model.tasks):
         if t.id in ids:
-            problems.append(
-                Problem(source, f"tasks[{i + 1}].id", f"duplicate task id {t.id!r} (also tasks[{ids[t.id] + 1}])")
-            )
+            problems.append(Problem(source, f"tasks[{i + 1}].id", f"duplicate task id {t.id!r} (also tasks[{ids[t.id] + 1}])"))
         else:
             ids[t.id] = i
     for t in model.tasks:
@@ -257,9 +252,7 @@ def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
     except (NotImplementedError, KeyError):
         raise PlanError([Problem(source, "calendar.country", f"unknown country {model.calendar.country!r}")]) from None
     p = model.project
-    return Plan(
-        p.title, p.start, p.deadline, p.deadline_source, calendar, tasks, source, p.service_task, tuple(p.service_years)
-    )
+    return Plan(p.title, p.start, p.deadline, p.deadline_source, calendar, tasks, source, p.service_task, tuple(p.service_years))
 
 
 def _topological(tasks: list[_Task], source: str) -> list[_Task]:
@@ -274,9 +267,7 @@ def _topological(tasks: list[_Task], source: str) -> list[_Task]:
             position = {t.id: i for i, t in enumerate(tasks)}
             first = min(range(len(cycle)), key=lambda i: position[cycle[i]])
             cycle = cycle[first:] + cycle[:first]  # name the cycle from its first task in the file
-            raise PlanError(
-                [Problem(source, f"tasks.{cycle[0]}.after", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))]
-            )
+            raise PlanError([Problem(source, f"tasks.{cycle[0]}.after", "dependency cycle: " + " -> ".join([*cycle, cycle[0]]))])
         for tid in ready:
             order.append(by_id[tid])
             del remaining[tid]
@@ -324,14 +315,7 @@ class Progress:
 
 def read_progress(path: str | Path, plan: Plan, as_of: dt.date) -> dict[str, Progress]:
     """Read a progress CSV (see :func:`parse_progress`)."""
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise PlanError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise PlanError([Problem(str(path), "", "not UTF-8 text; save the file as UTF-8")]) from None
-    return parse_progress(text, plan, as_of, str(path))
+    return parse_progress(read_text(path, PlanError), plan, as_of, str(path))
 
 
 def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progress>") -> dict[str, Progress]:
@@ -371,9 +355,7 @@ def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progre
             if not 0 <= pct <= 100:
                 raise ValueError
         except ValueError:
-            problems.append(
-                Problem(source, where, f"percent_complete must be a number 0-100 (got {row['percent_complete']!r})")
-            )
+            problems.append(Problem(source, where, f"percent_complete must be a number 0-100 (got {row['percent_complete']!r})"))
             continue
         dates = {}
         bad = False
@@ -387,17 +369,13 @@ def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progre
                 bad = True
                 continue
             if dates[col] is not None and dates[col] > as_of:
-                problems.append(
-                    Problem(source, where, f"{col} {row[col]} is after the status date {as_of.isoformat()}")
-                )
+                problems.append(Problem(source, where, f"{col} {row[col]} is after the status date {as_of.isoformat()}"))
                 bad = True
         if bad:
             continue
         start, finish = dates["actual_start"], dates["actual_finish"]
         if (finish is not None) != (pct == 100):
-            problems.append(
-                Problem(source, where, f"task {tid!r}: actual_finish is given exactly when percent_complete is 100")
-            )
+            problems.append(Problem(source, where, f"task {tid!r}: actual_finish is given exactly when percent_complete is 100"))
             continue
         if pct > 0 and start is None:
             problems.append(Problem(source, where, f"task {tid!r}: percent_complete > 0 needs actual_start"))

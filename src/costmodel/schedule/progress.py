@@ -245,9 +245,7 @@ def week_over_week(current: Forecast, previous: Forecast, plan: Plan) -> pd.Data
             {
                 "id": t.id,
                 "percent_change": float(cur.loc[t.id, "actual_percent"] - prev.loc[t.id, "actual_percent"]),
-                "finish_change": cal.working_days_after(
-                    prev.loc[t.id, "forecast_finish"], cur.loc[t.id, "forecast_finish"]
-                ),
+                "finish_change": cal.working_days_after(prev.loc[t.id, "forecast_finish"], cur.loc[t.id, "forecast_finish"]),
                 "status_before": prev.loc[t.id, "status"],
                 "status_now": cur.loc[t.id, "status"],
             }

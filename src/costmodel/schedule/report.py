@@ -136,11 +136,7 @@ def _summary_lines(plan: Plan, baseline: Schedule, status: Forecast, previous: F
         else:
             lines.append(
                 f"Since last week ({_d(previous.as_of, lang)}): forecast finish "
-                + (
-                    "unchanged"
-                    if fmove == 0
-                    else f"moved {abs(fmove)} working days {'later' if fmove > 0 else 'earlier'}"
-                )
+                + ("unchanged" if fmove == 0 else f"moved {abs(fmove)} working days {'later' if fmove > 0 else 'earlier'}")
                 + f"; work done +{_n(status.percent_complete - previous.percent_complete, lang)} percentage points."
             )
     names = {t.id: t.name for t in plan.tasks}

@@ -1,0 +1,65 @@
+"""Problems found in input files, and reading input files as UTF-8 text.
+
+Every reader reports bad input the same way: a list of :class:`Problem`, each
+naming the file, where in it (a key path or a line) and what was expected,
+raised together as a subclass of :class:`InputError`. The CLI prints one line
+per problem and exits 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["InputError", "Problem", "read_text"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    Attributes
+    ----------
+    file : str
+        The file name as the user gave it.
+    path : str
+        Where in the file: a key path such as
+        ``options.rent.items[2] (Rack rental).price`` or ``line 7``; empty for
+        problems with the whole file.
+    message : str
+        What is wrong and what was expected.
+    """
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}: {where}{self.message}"
+
+
+class InputError(ValueError):
+    """Bad input; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def read_text(path: str | Path, error: type[InputError] = InputError, encoding: str = "utf-8-sig") -> str:
+    """Read a text file, turning I/O and encoding failures into ``error``.
+
+    A UTF-8 byte-order mark is accepted (spreadsheet programs write one).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error([Problem(str(path), "", f"not UTF-8 text (invalid byte at line {line}); save the file as UTF-8")]) from None
