@@ -223,3 +223,16 @@ def test_readme_counts_of_assumptions_match_the_register():
     low = int((assumptions["confidence"] == "low").sum())
     readme = (SCENARIOS.parent / "README.md").read_text(encoding="utf-8")
     assert f"{len(assumptions)} of its rows are\nassumptions ({low} with low confidence)" in readme
+
+
+def test_price_index_missing_a_year_is_bad_input_not_a_crash(tmp_path, capsys):
+    import shutil
+
+    for name in ("video-conferencing.toml", "peer-costs.csv", "assumptions.csv"):
+        shutil.copy(SCENARIOS / name, tmp_path / name)
+    (tmp_path / "price-index.csv").write_text("year,inflation,source,type\n2024,0.0363,EC1,published\n", encoding="utf-8")
+    assert main(["peers", str(tmp_path / "video-conferencing.toml"), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'price-index.csv'}: price index has no inflation for year(s) 2018" in err
+    assert main(["run", str(tmp_path / "video-conferencing.toml"), "-o", str(tmp_path / "out2")]) == 2
+    assert not (tmp_path / "out2").exists() or not any((tmp_path / "out2").iterdir())

@@ -13,8 +13,9 @@ import pytest
 
 from conftest import SCENARIOS, make_scenario
 from costmodel import evaluate, load_scenario, parse_scenario
+from costmodel.metrics import crossovers
 from costmodel.register import read_register
-from costmodel.reports.charts import budget_by_category_figure, crossovers, cumulative_figure, pv_by_category_figure
+from costmodel.reports.charts import budget_by_category_figure, cumulative_figure, pv_by_category_figure
 from costmodel.reports.workbook import Provenance, workbook_bytes
 from costmodel.risk.sensitivity import switching_values, tornado
 from costmodel.risk.simulate import simulate

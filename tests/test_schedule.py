@@ -296,3 +296,9 @@ def test_a_slip_moves_rental_spending_between_budget_years():
     # slipped: 20 M + 50 M = 70 M. 2025 is the same.
     assert a[2024] == pytest.approx(80e6) and b[2024] == pytest.approx(70e6)
     assert a[2025] == b[2025] == pytest.approx(120e6)
+
+
+def test_unknown_calendar_country_is_reported():
+    with pytest.raises(PlanError) as info:
+        plan_of([task("a", 1)], country="XX")
+    assert "<dict>: calendar.country: unknown country 'XX'" in [str(p) for p in info.value.problems]

@@ -47,12 +47,10 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that exits 2 with one line and the usage (its default)."""
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="costmodel", description="Rent, buy or hybrid: life-cycle cost comparison of IT options.")
+    parser = argparse.ArgumentParser(
+        prog="costmodel", description="Rent, buy or hybrid: life-cycle cost comparison of IT options."
+    )
     parser.add_argument("--version", action="version", version=f"costmodel {__version__}")
     parser.add_argument("--traceback", action="store_true", help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -522,11 +520,7 @@ def _cmd_peers(args: argparse.Namespace) -> int:
     result = evaluate(scenario)
     peers_csv = args.peers or args.scenario.parent / "peer-costs.csv"
     index_csv = args.index or args.scenario.parent / "price-index.csv"
-    try:
-        tables = _peer_tables(result, peers_csv, index_csv)
-    except KeyError as exc:
-        print(f"{index_csv}: {exc.args[0]}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    tables = _peer_tables(result, peers_csv, index_csv)
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     written = write_outputs(outdir, {f"{name}.csv": _csv_bytes(t) for name, t in tables.items()})
     print_peers(tables["peers"], tables["peer_costs"], scenario, args.lang)

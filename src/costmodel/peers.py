@@ -112,6 +112,7 @@ def parse_price_index(text: str, source: str = "<price-index>") -> pd.DataFrame:
     if problems:
         raise PeerDataError(problems)
     index = pd.DataFrame(out, columns=["year", "inflation", "source"])
+    index.attrs["source"] = source
     if index["year"].duplicated().any():
         dup = index.loc[index["year"].duplicated(), "year"].iloc[0]
         raise PeerDataError([Problem(source, "", f"year {dup} appears twice")])
@@ -145,9 +146,19 @@ def index_factor(index: pd.DataFrame, from_year: int, to_year: int) -> float:
 
 
 def peers_at_base_year(peers: pd.DataFrame, index: pd.DataFrame, base_year: int) -> pd.DataFrame:
-    """Peer figures with ``index_factor`` and ``value_at_base`` columns added. [VND]"""
+    """Peer figures with ``index_factor`` and ``value_at_base`` columns added. [VND]
+
+    Raises
+    ------
+    PeerDataError
+        When the index lacks a year between a peer's year and ``base_year``.
+    """
     out = peers.copy()
-    out["index_factor"] = [index_factor(index, int(y), base_year) for y in out["year"]]
+    try:
+        out["index_factor"] = [index_factor(index, int(y), base_year) for y in out["year"]]
+    except KeyError as exc:
+        where = index.attrs.get("source", "<price-index>")
+        raise PeerDataError([Problem(where, "", f"{exc.args[0]} (needed to bring peer costs to {base_year})")]) from None
     out["value_at_base"] = out["value"] * out["index_factor"]
     return out
 

@@ -694,7 +694,6 @@ def _schema_problems(exc: ValidationError, data: Any, source: str) -> list[Probl
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
-        # Keys of dict[str, Driver] come back as "[key]" entries: normalise.
         problems.append(Problem(source, _render_path(loc, data), _schema_message(err)))
     return problems
 
@@ -733,8 +732,6 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
         if drv.values is not None and drv.start is not None:
             yield p(base, "give either 'values' or 'start'/'growth', not both")
             continue
-        if drv.values is None and drv.growth is None:
-            pass  # constant series: start with growth 0
         if drv.values is not None:
             if drv.growth is not None:
                 yield p(f"{base}.growth", "'growth' goes with 'start', not with 'values'")

@@ -7,18 +7,17 @@ labels by default. Artists carry ``gid`` values so tests can inspect them.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from costmodel.evaluation import Evaluation
+from costmodel.metrics import crossovers
 from costmodel.reports.formatting import format_number
 
 __all__ = [
     "BILLION",
     "audit_figure",
     "budget_by_category_figure",
-    "crossovers",
     "cumulative_figure",
     "pv_by_category_figure",
 ]
@@ -43,37 +42,6 @@ _L = {
         "en": "Past rental: rent against buying, by month",
     },
 }
-
-
-def crossovers(cumulative: pd.DataFrame, column: str = "cumulative_nominal") -> pd.DataFrame:
-    """Years in which one option's cumulative cost overtakes another's.
-
-    For every pair of options and every pair of consecutive years where the
-    sign of the difference changes, the crossing is placed by linear
-    interpolation between the two year-end points.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``overtaking`` (the option that becomes dearer), ``overtaken``,
-        ``year`` (fractional), ``value``. [VND]
-    """
-    wide = cumulative.pivot(index="year", columns="option", values=column)
-    years = wide.index.to_numpy(dtype=float)
-    rows = []
-    opts = list(dict.fromkeys(cumulative["option"]))
-    for i, a in enumerate(opts):
-        for b in opts[i + 1 :]:
-            d = (wide[a] - wide[b]).to_numpy()
-            for k in range(len(d) - 1):
-                if d[k] == 0 or np.sign(d[k]) == np.sign(d[k + 1]):
-                    continue
-                f = d[k] / (d[k] - d[k + 1])
-                y = years[k] + f * (years[k + 1] - years[k])
-                v = wide[a].iloc[k] + f * (wide[a].iloc[k + 1] - wide[a].iloc[k])
-                over, under = (a, b) if d[k + 1] > 0 else (b, a)
-                rows.append({"overtaking": over, "overtaken": under, "year": float(y), "value": float(v)})
-    return pd.DataFrame(rows, columns=["overtaking", "overtaken", "year", "value"])
 
 
 def cumulative_figure(result: Evaluation, lang: str = "vi") -> Figure:

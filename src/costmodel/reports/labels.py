@@ -47,11 +47,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "cost": {"vi": "Chi phí", "en": "Cost"},
     "replacement": {"vi": "Thay thế", "en": "Replacement"},
     "residual": {"vi": "Giá trị còn lại", "en": "Residual"},
-    # sheet names (Excel: at most 31 characters)
-    "sheet_summary": {"vi": "Tổng hợp", "en": "Summary"},
-    "sheet_ledger": {"vi": "Sổ dòng tiền", "en": "Ledger"},
-    "sheet_budget": {"vi": "Dự toán theo năm", "en": "Budget by year"},
-    "sheet_cumulative": {"vi": "Lũy kế", "en": "Cumulative"},
     # console
     "title": {"vi": "Kết quả so sánh phương án", "en": "Comparison of options"},
     "preferred": {"vi": "Phương án có giá trị hiện tại chi phí thấp nhất", "en": "Lowest present-value cost"},

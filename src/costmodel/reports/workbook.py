@@ -37,6 +37,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from costmodel import __version__
 from costmodel.evaluation import Evaluation
+from costmodel.ledger import LEDGER_COLUMNS
 from costmodel.register import cited_ids
 from costmodel.reports.labels import label
 
@@ -268,27 +269,10 @@ class _LedgerInfo:
     kind: list[str]
 
 
-_LEDGER_COLS = [
-    "option",
-    "item",
-    "category",
-    "budget",
-    "kind",
-    "year",
-    "quantity",
-    "unit_price",
-    "nominal",
-    "real",
-    "discount_factor",
-    "present_value",
-    "source",
-]
-
-
 def _write_ledger(sheet, result: Evaluation, lang: str, fmt: _Formats) -> _LedgerInfo:
     led = result.ledger
-    _headers(sheet, 0, [label(c, lang) for c in _LEDGER_COLS], fmt.header)
-    col = {c: i for i, c in enumerate(_LEDGER_COLS)}
+    _headers(sheet, 0, [label(c, lang) for c in LEDGER_COLUMNS], fmt.header)
+    col = {c: i for i, c in enumerate(LEDGER_COLUMNS)}
     info = _LedgerInfo(len(led), {}, [], [], [], [], [], [])
     for r, row in enumerate(led.itertuples(index=False), start=1):
         nominal = round_vnd(row.nominal)
@@ -317,7 +301,7 @@ def _write_ledger(sheet, result: Evaluation, lang: str, fmt: _Formats) -> _Ledge
     last = max(len(led), 1)
     for name, c in col.items():
         info.columns[name] = f"{xl_rowcol_to_cell(1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
-    _setup(sheet, len(led), len(_LEDGER_COLS), [10, 36, 14, 18, 14, 7, 10, 16, 18, 18, 11, 18, 48])
+    _setup(sheet, len(led), len(LEDGER_COLUMNS), [10, 36, 14, 18, 14, 7, 10, 16, 18, 18, 11, 18, 48])
     return info
 
 

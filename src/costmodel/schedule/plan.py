@@ -249,7 +249,7 @@ def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
     tasks = tuple(Task(t.id, t.name, t.owner, t.duration, tuple(t.after), t.lag, t.note, t.source) for t in order)
     try:
         calendar = WorkCalendar(model.calendar.country, model.calendar.holidays, model.calendar.workdays)
-    except (NotImplementedError, KeyError):
+    except NotImplementedError:  # what `holidays` raises for a country it does not know
         raise PlanError([Problem(source, "calendar.country", f"unknown country {model.calendar.country!r}")]) from None
     p = model.project
     return Plan(p.title, p.start, p.deadline, p.deadline_source, calendar, tasks, source, p.service_task, tuple(p.service_years))
