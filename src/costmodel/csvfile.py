@@ -1,0 +1,115 @@
+"""One reader for every CSV input: header check, line numbers, any line ending.
+
+Every CSV format of costmodel (assumptions register, peer costs, price index,
+usage, catalogue and status, progress, survey, findings) is read through
+:func:`read_records`, so they all accept the same files (UTF-8 with or without
+a byte-order mark; LF, CRLF or old-Mac CR line endings) and report the same
+problems the same way: the file, ``line N`` and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from costmodel.problems import InputError, Problem
+
+__all__ = ["read_records"]
+
+
+def read_records(
+    text: str,
+    source: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    error: type[InputError] = InputError,
+    extra: bool = False,
+) -> list[tuple[int, dict[str, str]]]:
+    """Parse CSV text into ``(line, row)`` pairs with stripped string values.
+
+    Parameters
+    ----------
+    text : str
+        The file's text (see :func:`costmodel.problems.read_text`).
+    source : str
+        File name for messages.
+    required : sequence of str
+        Columns that must be in the header.
+    optional : sequence of str
+        Columns that may be in the header; absent ones read as ``""``.
+    error : type of InputError
+        The error raised (the format's own subclass).
+    extra : bool
+        Whether columns other than ``required`` and ``optional`` are allowed
+        (kept in the rows); by default an unknown column is a problem.
+
+    Returns
+    -------
+    list of (int, dict)
+        The line number where each record starts, and its values by column.
+
+    Raises
+    ------
+    InputError
+        (``error``) for an empty file, a header without the required columns,
+        a duplicate or unknown column, malformed quoting, or a record with more
+        fields than the header has columns; every problem names its line.
+
+    Examples
+    --------
+    >>> read_records("a,b\\r1,2\\r", "x.csv", ["a", "b"])
+    [(2, {'a': '1', 'b': '2'})]
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise error([Problem(source, "", "the file is empty: expected a header line with " + ", ".join(required))])
+    reader = csv.reader(io.StringIO(text), strict=True)
+    problems: list[Problem] = []
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise error([Problem(source, "line 1", f"malformed CSV header: {exc}")]) from None
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(source, "line 1", f"duplicate column {name!r}"))
+        seen.add(name)
+    missing = [c for c in required if c not in header]
+    if missing:
+        problems.append(
+            Problem(source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(required)})")
+        )
+    if not extra:
+        known = set(required) | set(optional)
+        unknown = [h for h in header if h not in known]
+        if unknown:
+            allowed = ", ".join([*required, *optional])
+            problems.append(Problem(source, "line 1", f"unknown column(s): {', '.join(unknown)} (allowed: {allowed})"))
+    if problems:
+        raise error(problems)
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = reader.line_num + 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(source, f"line {reader.line_num}", f"malformed CSV: {exc} (check the quotes)"))
+            break
+        start, line = line, reader.line_num + 1
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) > len(header):
+            problems.append(
+                Problem(source, f"line {start}", f"{len(fields)} fields but the header has {len(header)} columns")
+            )
+            continue
+        row = {h: (fields[i].strip() if i < len(fields) else "") for i, h in enumerate(header)}
+        for c in optional:
+            row.setdefault(c, "")
+        rows.append((start, row))
+    if problems:
+        raise error(problems)
+    return rows

@@ -1,0 +1,277 @@
+"""The reader vocabulary: every word, heading and sentence a reader sees, kept as data.
+
+The vocabulary lives in CSV files beside this module (``vocab/*.csv``), one row
+per entry with the columns ``key, unit, vi, en, description``:
+
+* ``key`` is namespaced: ``col.pv_cost`` (a table column), ``category.equipment``
+  (a value of a column), ``term.discount_rate`` (a glossary term),
+  ``sheet.summary``, ``chart.cumulative_title``, ``text.recommend_best``
+  (a sentence template with ``{fields}``), ...;
+* ``unit`` says what the values under a column are, and so how they are
+  formatted: money (``VND``, ``VND/year``, ``VND/unit-year``), ``%`` (a rate,
+  share or probability kept as a decimal, shown as a per cent), ``ratio``,
+  ``year``, ``count``, ``number``, ``factor``, ``date``, ``text``, or a kind
+  of name (``option``, ``input``, ``target``, ``category``, ``budget``,
+  ``kind``, ``per``) that is looked up in turn. Whether a column is money is
+  decided by its unit, never by the size of its values;
+* ``vi`` and ``en`` are the reader's words; ``description`` explains the entry
+  in English (the glossary's "meaning" for ``term.*`` entries).
+
+Looking up a key the vocabulary does not have raises :class:`VocabularyError`:
+a missing word is a bug to fix, never a silent fallback to the key.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import math
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import pandas as pd
+
+__all__ = [
+    "DASH",
+    "LANGS",
+    "MONEY_UNITS",
+    "VocabularyError",
+    "Entry",
+    "billions",
+    "date",
+    "entries",
+    "format_value",
+    "has",
+    "money",
+    "number",
+    "percent",
+    "term",
+    "text",
+    "unit",
+]
+
+LANGS = ("vi", "en")
+#: What a reader sees where a value does not exist (never NaN or None).
+DASH = "–"
+#: Units whose values are amounts of money in đồng.
+MONEY_UNITS = ("VND", "VND/year", "VND/unit-year", "VND/month", "VND/point")
+#: Units that are names looked up in a namespace of the vocabulary (or of the scenario).
+NAME_UNITS = ("option", "input", "target", "category", "budget", "kind", "per", "output")
+_COLUMNS = ["key", "unit", "vi", "en", "description"]
+_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
+_PERCENT_SIGN = {"vi": "\u00a0%", "en": "%"}
+BILLION = 1e9
+
+
+class VocabularyError(LookupError):
+    """A key is missing from the vocabulary, or a vocabulary file is malformed."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One vocabulary entry (see the module docstring)."""
+
+    key: str
+    unit: str
+    vi: str
+    en: str
+    description: str
+    file: str
+
+
+def _read(files: Iterable[tuple[str, str]]) -> dict[str, Entry]:
+    out: dict[str, Entry] = {}
+    problems = []
+    for name, content in files:
+        reader = csv.DictReader(io.StringIO(content))
+        if reader.fieldnames != _COLUMNS:
+            problems.append(f"{name}: line 1: expected the columns {', '.join(_COLUMNS)} (got {reader.fieldnames})")
+            continue
+        for row in reader:
+            key = (row["key"] or "").strip()
+            where = f"{name}: line {reader.line_num}"
+            if not key:
+                problems.append(f"{where}: empty key")
+                continue
+            if key in out:
+                problems.append(f"{where}: duplicate key {key!r} (also in {out[key].file})")
+                continue
+            if not (row["vi"] or "").strip() or not (row["en"] or "").strip():
+                problems.append(f"{where}: {key}: both 'vi' and 'en' are required")
+            out[key] = Entry(key, (row["unit"] or "").strip(), row["vi"] or "", row["en"] or "", row["description"] or "", name)
+    if problems:
+        raise VocabularyError("\n".join(problems))
+    return out
+
+
+@functools.cache
+def _vocabulary() -> dict[str, Entry]:
+    folder = resources.files("costmodel.reports").joinpath("vocab")
+    files = sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".csv"))
+    return _read(files)
+
+
+def entries() -> pd.DataFrame:
+    """The whole vocabulary as a table (columns key, unit, vi, en, description, file)."""
+    rows = [e.__dict__ for e in _vocabulary().values()]
+    return pd.DataFrame(rows, columns=[*_COLUMNS, "file"])
+
+
+def has(key: str) -> bool:
+    """True when the vocabulary has ``key``."""
+    return key in _vocabulary()
+
+
+def _entry(key: str) -> Entry:
+    try:
+        return _vocabulary()[key]
+    except KeyError:
+        raise VocabularyError(f"the reader vocabulary has no entry {key!r}: add it to src/costmodel/reports/vocab/") from None
+
+
+def _lang(lang: str | None) -> str:
+    if lang is None:
+        from costmodel._options import options
+
+        lang = options.lang
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+def term(key: str, lang: str | None = None) -> str:
+    """The reader's word for ``key`` in ``lang`` (default :data:`costmodel.options.lang`).
+
+    Raises
+    ------
+    VocabularyError
+        When the vocabulary has no such key.
+
+    Examples
+    --------
+    >>> term("col.pv_cost", "vi")
+    'Giá trị hiện tại của chi phí'
+    """
+    return getattr(_entry(key), _lang(lang))
+
+
+def text(key: str, lang: str | None = None, **fields: object) -> str:
+    """A sentence template of the vocabulary with its ``{fields}`` filled in.
+
+    Every field the template names must be given (a missing one is an error,
+    not an empty hole in the sentence).
+    """
+    template = term(key, lang)
+    names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    missing = sorted(names - set(fields))
+    if missing:
+        raise VocabularyError(f"{key}: missing field(s) {', '.join(missing)} for the template")
+    return template.format(**fields)
+
+
+def unit(key: str) -> str:
+    """The unit of a vocabulary entry (how its values are formatted)."""
+    return _entry(key).unit
+
+
+# ---------------------------------------------------------------------------
+# Numbers and dates in the reader's format
+# ---------------------------------------------------------------------------
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return isinstance(value, float | int) and not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value: float | None, decimals: int = 0, lang: str | None = None) -> str:
+    """A number with digit grouping and a decimal comma (vi) or point (en).
+
+    Rounded half away from zero; a missing or non-finite value is :data:`DASH`.
+
+    Examples
+    --------
+    >>> number(1234567.5, 0, "vi"), number(-1234.567, 2, "en"), number(float("nan"), 1, "vi")
+    ('1.234.568', '-1,234.57', '–')
+    """
+    lang = _lang(lang)
+    if _missing(value):
+        return DASH
+    thousands, decimal = _SEPARATORS[lang]
+    scaled = abs(float(value)) * 10**decimals
+    rounded = math.floor(scaled + 0.5)  # half away from zero (on the magnitude)
+    sign = "-" if float(value) < 0 and rounded != 0 else ""
+    whole, frac = divmod(rounded, 10**decimals)
+    out = f"{whole:,}".replace(",", thousands)
+    if decimals:
+        out += decimal + str(frac).zfill(decimals)
+    return sign + out
+
+
+def money(value: float | None, lang: str | None = None) -> str:
+    """Whole đồng with grouping: ``16.332.048.783`` (vi), ``16,332,048,783`` (en)."""
+    return number(value, 0, lang)
+
+
+def billions(value: float | None, lang: str | None = None, decimals: int = 2) -> str:
+    """An amount in tỷ đồng for prose and charts: ``16,33 tỷ đồng`` (vi), ``16.33 billion VND`` (en)."""
+    if _missing(value):
+        return DASH
+    return text("unit.billion_amount", lang, amount=number(float(value) / BILLION, decimals, lang))
+
+
+def percent(value: float | None, lang: str | None = None, decimals: int = 1) -> str:
+    """A decimal rate or share as a per cent: 0.08 -> ``8,0 %`` (vi), ``8.0%`` (en)."""
+    lang = _lang(lang)
+    if _missing(value):
+        return DASH
+    return number(float(value) * 100.0, decimals, lang) + _PERCENT_SIGN[lang]
+
+
+def date(value: dt.date | str | None, lang: str | None = None) -> str:
+    """A date: ``05/04/2024`` (vi) or ``2024-04-05`` (en); missing -> :data:`DASH`."""
+    lang = _lang(lang)
+    if value is None or value == "" or _missing(value):
+        return DASH
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+
+
+def format_value(value: object, value_unit: str, lang: str | None = None) -> str:
+    """Format one value by its unit (see the module docstring) for a reader.
+
+    Name units (``option``, ``category``, ...) are not handled here: they need
+    the scenario and are resolved by :mod:`costmodel.reports.tables`.
+    """
+    lang = _lang(lang)
+    if value_unit in MONEY_UNITS:
+        return money(value, lang)
+    if _missing(value):
+        return DASH
+    if value_unit in ("%", "1/year"):
+        return percent(value, lang)
+    if value_unit == "ratio":
+        return number(value, 2, lang)
+    if value_unit == "factor":
+        return number(value, 6, lang)
+    if value_unit == "year":
+        return str(int(value))
+    if value_unit == "count":
+        return number(value, 0, lang)
+    if value_unit == "number":
+        v = float(value)
+        return number(v, 0 if v == round(v) else 2, lang)
+    if value_unit == "date":
+        return date(value, lang)
+    if value_unit in ("text", ""):
+        return str(value)
+    raise VocabularyError(f"unknown unit {value_unit!r}")
