@@ -11,6 +11,14 @@ text when there is no colon). The **first** id holds the number used: when its
 register ``value`` is a single number, the item's ``price`` (or the driver's
 values, for a list of numbers) must equal it, so a scenario and its register
 cannot drift apart.
+
+An optional column :data:`PLACEHOLDER_COLUMN` marks with ``yes`` the rows that
+stand for a figure of the earlier contract or of usage data that the DIC must
+replace with its own (the points, monthly rent and set-up fee of the earlier
+video-conferencing contract), as opposed to sourced facts (a published price
+index is not a placeholder, even with low confidence). A report that uses a
+placeholder row is a draft; :func:`placeholders` lists them. Registers without
+the column read as they did, with no placeholders.
 """
 
 from __future__ import annotations
@@ -30,12 +38,14 @@ from costmodel.scenario import Scenario
 
 __all__ = [
     "CONFIDENCES",
+    "PLACEHOLDER_COLUMN",
     "REGISTER_COLUMNS",
     "TYPES",
     "Citation",
     "check_citations",
     "cited_ids",
     "parse_register",
+    "placeholders",
     "read_register",
     "register_markdown",
 ]
@@ -43,6 +53,9 @@ __all__ = [
 REGISTER_COLUMNS = ["id", "parameter", "value", "unit", "source", "type", "confidence", "note"]
 TYPES = ("published", "derived", "assumption")
 CONFIDENCES = ("high", "medium", "low")
+#: Optional column: ``yes`` on a row that stands for a contract or usage figure the DIC must replace.
+PLACEHOLDER_COLUMN = "placeholder"
+PLACEHOLDER_YES = "yes"
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 
@@ -61,13 +74,15 @@ def read_register(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`REGISTER_COLUMNS`, all strings, in file order.
+        Columns :data:`REGISTER_COLUMNS`, all strings, in file order; plus
+        :data:`PLACEHOLDER_COLUMN` (``"yes"`` or ``""``) when the file has it.
 
     Raises
     ------
     RegisterError
         Missing columns, duplicate or malformed ids, unknown type or
-        confidence, each with the file and line.
+        confidence, a placeholder value other than ``yes`` or empty, each with
+        the file and line.
     """
     return parse_register(read_text(path, RegisterError), str(path))
 
@@ -78,6 +93,7 @@ def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
     missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise RegisterError([Problem(source, "line 1", f"missing column(s): {', '.join(missing)}")])
+    columns = REGISTER_COLUMNS + ([PLACEHOLDER_COLUMN] if PLACEHOLDER_COLUMN in (reader.fieldnames or []) else [])
     problems: list[Problem] = []
     rows = []
     seen: dict[str, int] = {}
@@ -99,10 +115,46 @@ def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
             )
         if not (row["source"] or "").strip():
             problems.append(Problem(source, where, "source is empty: say where the number comes from"))
-        rows.append({c: (row[c] or "").strip() for c in REGISTER_COLUMNS})
+        flag = (row.get(PLACEHOLDER_COLUMN) or "").strip()
+        if flag not in ("", PLACEHOLDER_YES):
+            problems.append(Problem(source, where, f"placeholder must be {PLACEHOLDER_YES!r} or empty (got {flag!r})"))
+        rows.append({c: (row[c] or "").strip() for c in columns})
     if problems:
         raise RegisterError(problems)
-    return pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def placeholders(register: pd.DataFrame) -> pd.DataFrame:
+    r"""The rows that stand for contract or usage figures the DIC must replace.
+
+    Parameters
+    ----------
+    register : pandas.DataFrame
+        From :func:`read_register`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id, parameter, value, unit, note`` of the rows whose
+        :data:`PLACEHOLDER_COLUMN` is ``yes``, in register order (the note says
+        what must replace the figure); empty when the register has no such
+        column.
+
+    Examples
+    --------
+    >>> text = (
+    ...     "id,parameter,value,unit,source,type,confidence,note,placeholder\n"
+    ...     "PAST-RENT,Monthly rent,6000000,VND,ASSUMPTION,assumption,low,the contract's rent,yes\n"
+    ...     "CPI,Price index,0.03,1/year,GSO,published,high,,\n"
+    ... )
+    >>> placeholders(parse_register(text))["id"].tolist()
+    ['PAST-RENT']
+    """
+    columns = ["id", "parameter", "value", "unit", "note"]
+    if PLACEHOLDER_COLUMN not in register.columns:
+        return pd.DataFrame(columns=columns)
+    rows = register[register[PLACEHOLDER_COLUMN] == PLACEHOLDER_YES]
+    return rows[columns].reset_index(drop=True)
 
 
 def cited_ids(source: str) -> list[str]:
@@ -224,16 +276,25 @@ def register_markdown(register: pd.DataFrame, cited_by: Mapping[str, list[str]] 
     for t in TYPES:
         row = [int(counts.get((t, c), 0)) for c in CONFIDENCES]
         lines.append(f"| {t} | " + " | ".join(str(x) for x in row) + f" | {sum(row)} |")
+    flagged = PLACEHOLDER_COLUMN in register.columns
+    if flagged:
+        n = int((register[PLACEHOLDER_COLUMN] == PLACEHOLDER_YES).sum())
+        lines += [
+            "",
+            f"**placeholder** marks the {n} row(s) that stand for a figure of the earlier contract or of",
+            "usage data that the DIC must replace with its own; a report using them is a draft.",
+        ]
     lines += [
         "",
-        "| id | parameter | value | unit | type | confidence | source | note | cited by |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| id | parameter | value | unit | type | confidence | source | note | cited by |" + (" placeholder |" * flagged),
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" * flagged),
     ]
     for r in register.itertuples(index=False):
         cites = ", ".join(cited_by.get(r.id, []))
+        marker = f" {getattr(r, PLACEHOLDER_COLUMN)} |" if flagged else ""
         lines.append(
             f"| {r.id} | {cell(r.parameter)} | {cell(r.value)} | {cell(r.unit)} | {r.type} | {r.confidence} | "
-            f"{cell(r.source)} | {cell(r.note)} | {cites} |"
+            f"{cell(r.source)} | {cell(r.note)} | {cites} |{marker}"
         )
     return "\n".join(lines) + "\n"
 
