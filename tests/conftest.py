@@ -46,3 +46,14 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+# One rendered report per pytest run, shared by every test that reads outputs as a reader does.
+@pytest.fixture(scope="session")
+def rendered_report(tmp_path_factory) -> Path:
+    """``costmodel report`` on the default scenarios (Vietnamese, notebooks included), rendered once."""
+    from costmodel.cli import main
+
+    out = tmp_path_factory.mktemp("report")
+    assert main(["report", "--scenarios", str(SCENARIOS), "-o", str(out)]) == 0
+    return out

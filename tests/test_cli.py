@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from costmodel._files import write_outputs
 from costmodel.cli import main
 from costmodel.ledger import LEDGER_COLUMNS
 from costmodel.metrics import BUDGET_COLUMNS, CUMULATIVE_COLUMNS, SUMMARY_COLUMNS
-from costmodel.reports.formatting import format_vnd
+from costmodel.reports.vocabulary import money as format_vnd
 
 DIC = SCENARIOS / "data-integration-center.toml"
 
@@ -87,7 +88,7 @@ def test_format_vnd_grouping():
     assert format_vnd(0.4, "vi") == "0"
     assert format_vnd(-0.4, "vi") == "0"
     assert format_vnd(999.5, "en") == "1,000"
-    assert format_vnd(float("nan")) == ""
+    assert format_vnd(float("nan")) == "–"  # a value that does not exist is a dash (reader-standards §2)
 
 
 def test_default_output_dir_is_reports_stem(tmp_path, monkeypatch):
@@ -159,30 +160,32 @@ def test_report_continues_past_a_bad_scenario_and_exits_2(tmp_path, capsys):
     assert "must be >= 0" in capsys.readouterr().err
 
 
+def header_row(ws, first: str) -> tuple[int, list]:
+    """(1-based row, values) of the first row of ``ws`` whose first cell is ``first`` (below the title block)."""
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if row and row[0] == first:
+            return r, list(row)
+    raise AssertionError(f"no header row starting with {first!r} in {ws.title}")
+
+
 def test_workbook_sheets_formats_and_frozen_header(tmp_path):
     assert main(["run", str(DIC), "-o", str(tmp_path)]) == 0
     book = openpyxl.load_workbook(tmp_path / "workbook.xlsx")
-    assert book.sheetnames == ["Tổng hợp", "Dự toán theo năm", "Sổ dòng tiền", "Giả định", "Thông tin"]
+    assert book.sheetnames == ["Tổng hợp", "Dự toán", "Sổ dòng tiền", "Giả định", "Thông tin"]
     ledger = book["Sổ dòng tiền"]
-    assert ledger.freeze_panes == "A2"
-    headers = [c.value for c in ledger[1]]
-    col = headers.index("Danh nghĩa (gồm VAT)") + 1
-    cell = ledger.cell(row=2, column=col)
+    head, headers = header_row(ledger, "PA số")
+    assert ledger.freeze_panes == f"A{head + 1}"
+    col = headers.index("Đã có thuế GTGT") + 1
+    cell = ledger.cell(row=head + 1, column=col)
     assert cell.number_format == "#,##0"
     assert cell.value == round(cell.value)  # whole đồng
     result = evaluate(load_scenario(DIC))
     assert cell.value == pytest.approx(result.ledger["nominal"].iloc[0], abs=0.5)
-    pv = ledger.cell(row=2, column=headers.index("Giá trị hiện tại") + 1)
-    assert pv.value == "=I2*K2" and pv.number_format == "#,##0"
+    pv = ledger.cell(row=head + 1, column=headers.index("Giá trị hiện tại") + 1)
+    assert pv.value == f"=M{head + 1}*O{head + 1}" and pv.number_format == "#,##0"
     en = tmp_path / "en"
     assert main(["run", str(DIC), "-o", str(en), "--lang", "en"]) == 0
-    assert openpyxl.load_workbook(en / "workbook.xlsx").sheetnames == [
-        "Summary",
-        "Budget by year",
-        "Ledger",
-        "Assumptions",
-        "About",
-    ]
+    assert openpyxl.load_workbook(en / "workbook.xlsx").sheetnames == ["Summary", "Estimate", "Ledger", "Assumptions", "About"]
 
 
 def test_workbook_never_writes_scenario_text_as_formulas(tmp_path):
@@ -193,12 +196,14 @@ def test_workbook_never_writes_scenario_text_as_formulas(tmp_path):
     texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     for bad in ("=1+1", "@SUM(A1:A2)", "+cmd", "-2+3"):
         assert bad in texts
+    ours = re.compile(r"^=(-?SUMIFS\(|SUMIF\(|SUM\(|IF\(|[A-Z]+\d+[-*][A-Z]+\d+$)")
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for c in row:
-                if c.data_type == "f":  # our own formulas only: products and SUMIFS, never scenario text
-                    assert c.value.startswith(("=SUMIFS(", "=-SUMIFS(", "=IF(", "=I", "=D")), c.value
+                if c.data_type == "f":  # our own formulas only: sums, products and SUMIFS, never scenario text
+                    assert ours.match(c.value), c.value
+                    assert not any(bad in c.value for bad in ("=1+1", "@SUM", "cmd", "-2+3")), c.value
     ledger = book["Sổ dòng tiền"]
-    headers = [c.value for c in ledger[1]]
-    price = ledger.cell(row=2, column=headers.index("Đơn giá (chưa VAT)") + 1).value
+    head, headers = header_row(ledger, "PA số")
+    price = ledger.cell(row=head + 1, column=headers.index("Đơn giá (chưa có thuế GTGT)") + 1).value
     assert price == 1_234_568  # rounded to whole đồng before writing

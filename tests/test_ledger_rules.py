@@ -456,6 +456,8 @@ def test_ledger_has_exactly_the_contract_columns_and_no_zero_rows():
         "year",
         "quantity",
         "unit_price",
+        "before_vat",
+        "vat",
         "nominal",
         "real",
         "discount_factor",

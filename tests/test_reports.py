@@ -106,46 +106,63 @@ def test_every_formula_recomputed_by_libreoffice_matches_to_the_dong(dic_workboo
     # the workbook's totals against the engine: each ledger line is rounded to the đồng, so the
     # difference is at most half a đồng per line
     summary = recomputed["Tổng hợp"]
-    headers = [c.value for c in summary[1]]
+    head, headers = header_row(summary, "Xếp hạng")
     lines = result.ledger.groupby("option").size()
     engine = result.summary.set_index("option")
-    for row in summary.iter_rows(min_row=2, max_row=1 + len(engine), values_only=True):
-        option = row[headers.index("Mã phương án")]
-        pv = row[headers.index("Giá trị hiện tại chi phí")]
+    ids = [o.id for o in result.scenario.options]
+    for row in summary.iter_rows(min_row=head + 1, max_row=head + len(engine), values_only=True):
+        option = ids[row[headers.index("PA số")] - 1]
+        pv = row[headers.index("Giá trị hiện tại của chi phí")]
         assert pv == pytest.approx(engine.loc[option, "pv_cost"], abs=0.5 * lines[option])
         eac = row[headers.index("Chi phí đều hằng năm")]
         assert eac == pytest.approx(engine.loc[option, "eac"], abs=0.5 * lines[option])
 
 
+def header_row(ws, first: str) -> tuple[int, list]:
+    """(1-based row, values) of the first row of ``ws`` whose first cell is ``first`` (below the title block)."""
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if row and row[0] == first:
+            return r, list(row)
+    raise AssertionError(f"no header row starting with {first!r} in {ws.title}")
+
+
 def test_workbook_sheets_formats_and_live_formulas(dic_workbook):
     _, path = dic_workbook
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [
-        "Tổng hợp",
-        "Dự toán theo năm",
-        "Sổ dòng tiền",
-        "Giả định",
-        "Rủi ro",
-        "Độ nhạy",
-        "Thông tin",
-    ]
+    assert book.sheetnames == ["Tổng hợp", "Dự toán", "Sổ dòng tiền", "Giả định", "Rủi ro", "Độ nhạy", "Thông tin"]
     summary = book["Tổng hợp"]
-    assert summary["D2"].value.startswith("=SUMIFS('Sổ dòng tiền'!$L$2:$L$")
-    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    head, headers = header_row(summary, "Xếp hạng")
+    pv = summary.cell(row=head + 1, column=headers.index("Giá trị hiện tại của chi phí") + 1)
+    assert pv.value.startswith("=SUMIFS('Sổ dòng tiền'!$P$7:$P$")
+    assert summary.freeze_panes == f"A{head + 1}"
     assert summary.page_setup.orientation == "landscape" and summary.page_setup.paperSize == 9
     assert summary.sheet_properties.pageSetUpPr.fitToPage
+    # the summary fits one page (1 x 1, openpyxl reads the default as None); the others are one page wide
+    assert summary.page_setup.fitToWidth in (None, 1) and summary.page_setup.fitToHeight in (None, 1)
+    assert book["Sổ dòng tiền"].page_setup.fitToHeight == 0
+    for ws in book.worksheets:  # every sheet prints with a title block, the unit, a header and page numbers
+        assert ws["A1"].value == "Trung tâm tích hợp dữ liệu 2024-2028: thuê, đầu tư hay kết hợp"
+        assert ws["A3"].value.startswith("Đơn vị tính: đồng")
+        assert ws["A4"].value.startswith("Ngày lập: ")
+        assert "Trang &P/&N" in ws.oddFooter.center.text
+        assert ws.print_title_rows and ws.page_setup.paperSize == 9
     ledger = book["Sổ dòng tiền"]
-    assert ledger["L2"].value == "=I2*K2" and ledger["I2"].number_format == "#,##0"
+    head, headers = header_row(ledger, "PA số")
+    r = head + 1
+    assert ledger.cell(row=r, column=16).value == f"=M{r}*O{r}"  # present value = after VAT x discount factor
+    assert ledger.cell(row=r, column=12).value == f"=M{r}-K{r}"  # VAT = after VAT - before VAT
+    assert ledger.cell(row=r, column=13).number_format == "#,##0"
     about = book["Thông tin"]
     labels = [c.value for c in about["A"]]
-    assert "SHA-256 của tệp" in labels and "Seed" in labels and "Quy ước chiết khấu" in labels
-    sha = about.cell(row=labels.index("SHA-256 của tệp") + 1, column=2).value
+    assert "Mã băm SHA-256 của tệp" in labels and "Quy ước chiết khấu" in labels
+    sha = about.cell(row=labels.index("Mã băm SHA-256 của tệp") + 1, column=2).value
     assert len(sha) == 64
     inputs = book["Giả định"]
     texts = [c.value for row in inputs.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any(t.startswith("DIC-RENT-VCPU") for t in texts) and "assumption" in texts  # register id and type shown
+    assert any(t.startswith("DIC-RENT-VCPU") for t in texts) and "giả định" in texts  # register id and type shown
+    assert "Tỷ giá VND/USD" in texts and "Tỷ lệ chiết khấu" in texts  # inputs named by what they are
     cached = openpyxl.load_workbook(path, data_only=True)["Tổng hợp"]
-    assert isinstance(cached["D2"].value, float) and cached["D2"].value > 0  # cached values present
+    assert isinstance(cached.cell(row=head + 1, column=4).value, float)  # cached values present
 
 
 def test_injected_hyperlink_name_is_stored_as_text(tmp_path):

@@ -14,6 +14,8 @@ from conftest import SCENARIOS
 from costmodel import ScenarioError, evaluate, load_scenario, parse_scenario
 from costmodel.cli import main
 from costmodel.ledger import option_arrays
+from costmodel.reports.names import Names
+from costmodel.reports.narrative import switching_verdict
 from costmodel.risk import sensitivity as sens
 from costmodel.risk.distributions import PERT_TABLE_SIZE, make_distribution
 from costmodel.risk.sampling import draw_values, spearman_to_pearson
@@ -53,7 +55,7 @@ def two_options(price_a, price_b, parameters=None, correlation=None, years=(2024
 def collapse(value):
     """Replace every distribution table by a degenerate one at its central value."""
     if isinstance(value, dict) and "dist" in value:
-        d = make_distribution({k: v for k, v in value.items() if k not in ("source", "note")})
+        d = make_distribution({k: v for k, v in value.items() if k not in ("source", "note", "label", "unit", "range")})
         return {"dist": "uniform", "low": d.central, "high": d.central}
     if isinstance(value, dict):
         return {k: collapse(v) for k, v in value.items()}
@@ -205,25 +207,28 @@ def test_switching_value_against_a_hand_solved_linear_case():
     assert sw.loc["tariff", "cheapest"] == "b"
     assert sw.loc["tariff", "switching_value"] == pytest.approx(19e6 / 8760, rel=1e-10)
     assert sw.loc["tariff", "new_cheapest"] == "a"
-    # a plain-number parameter that cannot switch inside 0..3x: verdict says so
+    # a plain-number parameter that cannot switch inside its plausible range 50 %-200 %: the verdict says so
     scenario2 = two_options("8760 * tariff", "100 * k", {"tariff": 2200, "k": 1.0})
-    sw2 = sens.switching_values(scenario2).set_index("input")
-    assert math.isnan(sw2.loc["k", "switching_value"])
-    assert sw2.loc["k", "verdict"] == "does not switch within [0, 3]"
+    sw2 = sens.switching_values(scenario2)
+    row = sw2.set_index("input").loc["k"]
+    assert math.isnan(row["switching_value"]) and (row["search_low"], row["search_high"]) == (0.5, 2.0)
+    verdict = switching_verdict(sw2[sw2["input"] == "k"].iloc[0].to_dict(), Names(scenario2, "vi"))
+    assert verdict == "Không đổi phương án trong khoảng xét (0,50 – 2,00)"
 
 
 def test_tornado_hand_checked_and_two_way_grid():
     params = {"tariff": {"dist": "uniform", "low": 2000, "high": 2400}, "k": 19e6}
     scenario = two_options("8760 * tariff", "k", params)
     t = sens.tornado(scenario)
-    row = t[(t["input"] == "tariff") & (t["option"] == "a")].iloc[0]
+    row = t[(t["input"] == "tariff") & (t["target"] == "a")].iloc[0]
     # P10 / P90 of U(2000, 2400) = 2040 / 2360
     assert (row["low"], row["high"]) == pytest.approx((2040.0, 2360.0))
     assert row["pv_low"] == pytest.approx(ANNUITY_8_5 * 8760 * 2040)
     assert row["swing"] == pytest.approx(ANNUITY_8_5 * 8760 * 320)
-    k_row = t[(t["input"] == "k") & (t["option"] == "b")].iloc[0]
+    k_row = t[(t["input"] == "k") & (t["target"] == "b")].iloc[0]
     assert (k_row["low"], k_row["high"]) == pytest.approx((19e6 * 0.8, 19e6 * 1.2))  # +/- 20 %
-    diff = t[(t["input"] == "tariff") & (t["option"] == "a - b")].iloc[0]
+    diff = t[(t["input"] == "tariff") & (t["target"] == "gap")].iloc[0]
+    assert (diff["minuend"], diff["subtrahend"]) == ("a", "b")  # second cheapest minus cheapest
     assert diff["central_pv"] == pytest.approx(ANNUITY_8_5 * (8760 * 2200 - 19e6))
     inputs = sens.analysis_inputs(scenario)
     grid = sens.two_way(scenario, inputs[0], inputs[1], steps=3)
@@ -237,7 +242,7 @@ def test_sobol_indices_of_an_additive_model():
     params = {"X1": {"dist": "uniform", "low": 0.0, "high": 1.0}, "X2": {"dist": "uniform", "low": 0.0, "high": 1.0}}
     scenario = two_options("1e6 * (2 * X1 + X2)", 5e6, params)
     s = sens.sobol_indices(scenario, n=4096, seed=1)
-    a = s[s["output"] == "a"].set_index("input")
+    a = s[s["target"] == "a"].set_index("input")
     assert a.loc["X1", "S1"] == pytest.approx(0.8, abs=0.04)
     assert a.loc["X2", "S1"] == pytest.approx(0.2, abs=0.04)
     assert a.loc["X1", "ST"] == pytest.approx(0.8, abs=0.04)

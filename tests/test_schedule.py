@@ -16,12 +16,13 @@ import pytest
 from conftest import SCENARIOS
 from costmodel import evaluate, parse_scenario
 from costmodel.cli import main
+from costmodel.reports.gantt import gantt_figure
+from costmodel.reports.schedule_report import weekly_markdown
 from costmodel.schedule.calendar import WorkCalendar
 from costmodel.schedule.cpm import schedule_plan
-from costmodel.schedule.gantt import gantt_figure
 from costmodel.schedule.plan import PlanError, parse_plan, parse_progress
 from costmodel.schedule.progress import forecast, week_over_week
-from costmodel.schedule.report import service_months, weekly_markdown
+from costmodel.schedule.service import service_months
 
 D = dt.date
 
@@ -149,10 +150,10 @@ def test_weekly_report_for_a_sample_week_by_hand():
     assert changes.loc["a", "percent_change"] == 40.0 and changes.loc["a", "finish_change"] == 0
     assert changes.loc["b", "finish_change"] == 2 and changes.loc["b", "status_now"] == "late"
     md = weekly_markdown(plan, base, week2, week1, week_over_week(week2, week1, plan), lang="vi")
-    assert "Dự báo hoàn thành: **10/06/2024** (kế hoạch gốc 07/06/2024; chậm 1 ngày làm việc)." in md
-    assert "Hạn hoàn thành: 14/06/2024: còn 4 ngày làm việc dự phòng." in md
+    assert "Dự báo hoàn thành: **10/06/2024** (kế hoạch ban đầu 07/06/2024; chậm 1 ngày làm việc)." in md
+    assert "Hạn hoàn thành: 14/06/2024: còn 4 ngày làm việc dự trữ." in md
     # work done 3 of 8 task-days = 37.5 %, planned PV(3) = 6 of 8 = 75 %
-    assert "Khối lượng đã thực hiện 37,5% so với kế hoạch 75,0%" in md
+    assert "Khối lượng đã thực hiện 37,5\u00a0% so với kế hoạch 75,0\u00a0%" in md
     assert "SV(t) = -1,5 ngày làm việc, SPI(t) = 0,50): **chậm 1,5 ngày làm việc**" in md
     assert "So với tuần trước (03/06/2024): ngày hoàn thành dự báo lùi 1 ngày làm việc" in md
     en = weekly_markdown(plan, base, week2, None, None, lang="en")

@@ -21,6 +21,7 @@ from costmodel._files import write_outputs
 from costmodel.audit import UsageError, read_usage, retrospective
 from costmodel.compliance import ComplianceError, changes, evaluate_compliance, read_catalogue, read_status
 from costmodel.evaluation import Evaluation, evaluate
+from costmodel.keys import GAP
 from costmodel.peers import (
     peer_positions,
     peers_at_base_year,
@@ -30,14 +31,15 @@ from costmodel.peers import (
 )
 from costmodel.problems import InputError
 from costmodel.register import check_citations, citations_by_id, read_register, register_markdown
+from costmodel.reports import console
+from costmodel.reports import vocabulary as voc
 from costmodel.reports.compliance_report import (
     compliance_html,
     compliance_markdown,
     compliance_workbook_bytes,
     warning_text,
 )
-from costmodel.reports.formatting import format_number, format_rate, format_vnd
-from costmodel.reports.labels import LANGS, label
+from costmodel.reports.vocabulary import LANGS
 from costmodel.reports.workbook import Provenance, workbook_bytes
 from costmodel.scenario import Problem, Scenario, ScenarioError, load_scenario
 from costmodel.schedule.plan import PlanError
@@ -81,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     asm.add_argument("--scenarios", type=Path, default=None, metavar="DIR", help="default: the register's folder")
     asm.add_argument("-o", "--output", type=Path, default=Path("docs/assumptions.md"), metavar="FILE")
     asm.add_argument("--check", action="store_true", help="only check that FILE is up to date (exit 2 if not)")
+
+    glo = sub.add_parser("glossary", help="render docs/glossary.md from the reader vocabulary")
+    glo.add_argument("-o", "--output", type=Path, default=Path("docs/glossary.md"), metavar="FILE")
+    glo.add_argument("--check", action="store_true", help="only check that FILE is up to date (exit 2 if not)")
 
     comp = sub.add_parser("compliance", help="public lists of units that have not built, updated or shared data with the IOC")
     comp.add_argument("catalogue", type=Path, metavar="CATALOGUE.csv")
@@ -182,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_report(args)
         if args.command == "assumptions":
             return _cmd_assumptions(args)
+        if args.command == "glossary":
+            return _cmd_glossary(args)
         if args.command == "peers":
             return _cmd_peers(args)
         if args.command == "compliance":
@@ -315,56 +323,9 @@ def _run_one(
 def _cmd_run(args: argparse.Namespace) -> int:
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     result, written = _run_one(args.scenario, outdir, args.lang)
-    print_summary(result, args.lang)
-    print(f"{label('wrote', args.lang)} {len(written)}: " + ", ".join(str(p) for p in written))
+    console.print_summary(result, args.lang)
+    console.print_written(written, args.lang)
     return EXIT_OK
-
-
-def print_summary(result: Evaluation, lang: str = "vi", file=None) -> None:
-    """Print the ranked summary table (whole VND, grouped by language)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    file = file if file is not None else sys.stdout
-    console = Console(file=file, width=None if file.isatty() else 200, highlight=False)
-    s = result.scenario
-    table = Table(title=f"{label('title', lang)}: {s.title}", title_justify="left")
-    for key in (
-        "rank",
-        "option",
-        "pv_cost",
-        "eac",
-        "nominal_outlay",
-        "residual_value",
-        "net_savings",
-        "sir",
-        "airr",
-        "simple_payback_year",
-    ):
-        justify = "left" if key == "option" else "right"
-        table.add_column(label(key, lang), justify=justify)
-    for row in result.summary.sort_values("rank", kind="stable").itertuples(index=False):
-        name = f"{row.option} - {row.name}"
-        if row.option == s.baseline:
-            name += f" ({label('baseline', lang)})"
-        table.add_row(
-            str(row.rank),
-            name,
-            format_vnd(row.pv_cost, lang),
-            format_vnd(row.eac, lang),
-            format_vnd(row.nominal_outlay, lang),
-            format_vnd(row.residual_value, lang),
-            format_vnd(row.net_savings, lang),
-            format_number(row.sir, 2, lang),
-            format_rate(row.airr, lang),
-            "" if pd.isna(row.simple_payback_year) else str(row.simple_payback_year),
-        )
-    console.print(table)
-    console.print(
-        label("conventions", lang).format(base_year=s.base_year, rate=format_rate(s.discount_rate, lang), currency=s.currency)
-    )
-    best = result.summary.loc[result.summary["rank"] == 1].iloc[0]
-    console.print(f"{label('preferred', lang)}: {best.option} - {best['name']} ({format_vnd(best.pv_cost, lang)} {s.currency})")
 
 
 # ---------------------------------------------------------------------------
@@ -407,9 +368,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
             continue
-        print_summary(result, args.lang)
+        console.print_summary(result, args.lang)
         print()
-        index.append((path.name, result.preferred, written))
+        index.append((path.name, result.scenario.option(result.preferred).name, written))
     for plan_path in sorted(p for p in args.scenarios.glob("*.toml") if _is_plan(p)):
         progress_dir = args.scenarios / f"{plan_path.stem}-progress"
         try:
@@ -433,9 +394,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         rendered = _render_notebooks(args.notebooks, args.output / "notebooks", args.lang)
         if rendered:
             index.append((f"{args.notebooks}/ (notebooks)", "-", rendered))
-    print(f"{label('wrote', args.lang)} -> {args.output.resolve()}")
+    out = console.console()
+    out.print(voc.text("console.wrote_folder", args.lang, folder=args.output.resolve()))
     for name, preferred, written in index:
-        print(f"  {name}" + (f"  [{label('preferred', args.lang)}: {preferred}]" if preferred != "-" else ""))
+        cheapest = f"  ({voc.text('console.preferred_short', args.lang, name=preferred)})" if preferred != "-" else ""
+        out.print(f"  {name}{cheapest}")
         for p in written:
             print(f"    {p}")
     return status
@@ -492,15 +455,26 @@ def _cmd_assumptions(args: argparse.Namespace) -> int:
     if problems:
         raise ScenarioError(problems)
     text = register_markdown(register, citations_by_id(scenarios))
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    detail = f"{len(register)} entries; citations of {len(scenarios)} scenarios checked"
+    return _write_or_check(args.output, text, args.check, f"{args.register}", "costmodel assumptions", detail)
+
+
+def _cmd_glossary(args: argparse.Namespace) -> int:
+    return _write_or_check(args.output, voc.glossary_markdown(), args.check, "the reader vocabulary", "costmodel glossary")
+
+
+def _write_or_check(output: Path, text: str, check: bool, origin: str, command: str, detail: str = "") -> int:
+    """Write a generated document, or with ``check`` only say whether the file is current (exit 2 if not)."""
+    suffix = f" ({detail})" if detail else ""
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            print(f"{args.output}: out of date with {args.register}; run 'costmodel assumptions'", file=sys.stderr)
+            print(f"{output}: out of date with {origin}; run '{command}'", file=sys.stderr)
             return EXIT_BAD_INPUT
-        print(f"{args.output}: up to date ({len(register)} entries, {len(scenarios)} scenarios cite them)")
+        print(f"{output}: up to date{suffix}")
         return EXIT_OK
-    write_outputs(args.output.parent, {args.output.name: text.encode("utf-8")})
-    print(f"Wrote {args.output} ({len(register)} entries; citations of {len(scenarios)} scenarios checked)")
+    write_outputs(output.parent, {output.name: text.encode("utf-8")})
+    print(f"Wrote {output}{suffix}")
     return EXIT_OK
 
 
@@ -523,43 +497,9 @@ def _cmd_peers(args: argparse.Namespace) -> int:
     tables = _peer_tables(result, peers_csv, index_csv)
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     written = write_outputs(outdir, {f"{name}.csv": _csv_bytes(t) for name, t in tables.items()})
-    print_peers(tables["peers"], tables["peer_costs"], scenario, args.lang)
-    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    console.print_peers(tables["peers"], tables["peer_costs"], scenario, args.lang)
+    console.print_written(written, args.lang)
     return EXIT_OK
-
-
-def print_peers(positions: pd.DataFrame, peers: pd.DataFrame, scenario: Scenario, lang: str = "vi", file=None) -> None:
-    """Print where each unit cost stands among the peers (whole VND at base-year prices)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    file = file if file is not None else sys.stdout
-    console = Console(file=file, width=None if file.isatty() else 200, highlight=False)
-    for pos in positions.itertuples(index=False):
-        title = f"{pos.label or pos.metric} [{pos.option}]"
-        table = Table(title=f"{title} — {label('peer_prices', lang).format(year=scenario.base_year)}", title_justify="left")
-        for key in ("peer_place", "year", "value", "value_at_base", "source"):
-            table.add_column(label(key, lang), justify="left" if key in ("peer_place", "source") else "right")
-        rows = peers[peers["metric"] == pos.metric].sort_values("value_at_base")
-        for r in rows.itertuples(index=False):
-            table.add_row(r.place, str(r.year), format_vnd(r.value, lang), format_vnd(r.value_at_base, lang), r.source)
-        table.add_row(
-            f"[bold]{label('this_scenario', lang)}[/bold]",
-            str(scenario.base_year),
-            "",
-            f"[bold]{format_vnd(pos.value, lang)}[/bold]",
-            "",
-        )
-        console.print(table)
-        if pos.peers:
-            console.print(
-                label("peer_verdict", lang).format(
-                    rank=pos.rank,
-                    n=pos.peers + 1,
-                    position=label(f"position_{pos.position}", lang),
-                    ratio=format_number(pos.ratio_to_median, 2, lang),
-                )
-            )
 
 
 # ---------------------------------------------------------------------------
@@ -601,26 +541,12 @@ def _cmd_compliance(args: argparse.Namespace) -> int:
     )
     written = write_outputs(args.output, files)
     _print_compliance(report, change_table, args.lang)
-    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    console.print_written(written, args.lang)
     return EXIT_OK
 
 
 def _print_compliance(report, change_table, lang: str) -> None:
-    counts = {name: len(table) for name, table in report.lists.items()}
-    if lang == "vi":
-        print(
-            f"Tính đến {report.as_of:%d/%m/%Y}: {counts['not_built']} CSDL chưa xây dựng, "
-            f"{counts['not_updated']} chưa cập nhật, {counts['not_connected']} chưa kết nối IOC."
-        )
-    else:
-        print(
-            f"As of {report.as_of.isoformat()}: {counts['not_built']} datasets not built, "
-            f"{counts['not_updated']} not updated, {counts['not_connected']} not connected to the IOC."
-        )
-    if change_table is not None:
-        new = int((change_table["change"] == "new").sum())
-        resolved = int((change_table["change"] == "resolved").sum())
-        print(f"{'Thay đổi so với kỳ trước' if lang == 'vi' else 'Changes'}: +{new} / -{resolved}")
+    console.print_compliance(report, change_table, lang)
     for w in report.warnings:
         print(f"warning: {warning_text(w, 'en')}", file=sys.stderr)
 
@@ -673,11 +599,12 @@ def _figure_files(fig, stem: str) -> dict[str, bytes]:
 
 
 def _schedule_outputs(plan_path: Path, progress_dir: Path | None, as_of: dt.date | None, lang: str):
+    from costmodel.reports.gantt import gantt_figure
+    from costmodel.reports.schedule_report import weekly_html, weekly_markdown, weekly_workbook_bytes
     from costmodel.schedule.cpm import schedule_plan
-    from costmodel.schedule.gantt import gantt_figure
     from costmodel.schedule.plan import load_plan, read_progress
     from costmodel.schedule.progress import forecast, week_over_week
-    from costmodel.schedule.report import service_months, weekly_html, weekly_markdown, weekly_workbook_bytes
+    from costmodel.schedule.service import service_months
 
     plan = load_plan(plan_path)
     baseline = schedule_plan(plan)
@@ -742,32 +669,9 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     outdir = args.output if args.output is not None else Path("reports") / args.plan.stem
     plan, baseline, status, files = _schedule_outputs(args.plan, args.progress, args.as_of, args.lang)
     written = write_outputs(outdir, files)
-    _print_schedule(plan, baseline, status, args.lang)
-    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    console.print_schedule(plan, baseline, status, args.lang)
+    console.print_written(written, args.lang)
     return EXIT_OK
-
-
-def _print_schedule(plan, baseline, status, lang: str) -> None:
-    vi = lang == "vi"
-    fmt = (lambda d: d.strftime("%d/%m/%Y")) if vi else (lambda d: d.isoformat())  # noqa: E731
-    finish, slack = (status.finish, status.slack) if status is not None else (baseline.finish, baseline.slack)
-    if status is not None:
-        print(("Ngày báo cáo: " if vi else "Status date: ") + fmt(status.as_of))
-    print(
-        ("Ngày hoàn thành dự kiến: " if vi else "Finish: ")
-        + fmt(finish)
-        + ("" if status is None else (f" (kế hoạch gốc {fmt(baseline.finish)})" if vi else f" (baseline {fmt(baseline.finish)})"))
-    )
-    if slack is not None:
-        if vi:
-            text = f"còn {slack} ngày làm việc" if slack >= 0 else f"CHẬM {-slack} ngày làm việc"
-            print(f"Hạn {fmt(plan.deadline)} ({plan.deadline_source}): {text}")
-        else:
-            text = f"{slack} working days of slack" if slack >= 0 else f"{-slack} working days LATE"
-            print(f"Deadline {fmt(plan.deadline)} ({plan.deadline_source}): {text}")
-    if status is not None:
-        sv = status.schedule_variance
-        print(f"SV(t) = {sv:+.1f}; SPI(t) = {status.spi:.2f}")
 
 
 # ---------------------------------------------------------------------------
@@ -825,54 +729,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     result, files = _simulation_outputs(scenario, args.draws, args.seed, args.budget_cap, args.chunk, args.lang)
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     written = write_outputs(outdir, files)
-    _print_simulation(result, args.lang)
-    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    console.print_simulation(result, args.lang)
+    console.print_written(written, args.lang)
     return EXIT_OK
-
-
-def _print_simulation(result, lang: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200, highlight=False)
-    vi = lang == "vi"
-    title = (
-        f"Mô phỏng Monte Carlo: {result.draws:,} lần, seed {result.seed}"
-        if vi
-        else f"Monte Carlo: {result.draws:,} draws, seed {result.seed}"
-    )
-    table = Table(title=title, title_justify="left")
-    heads = (
-        ["Phương án", "Trung bình", "P10", "P50", "P90", "Xác suất rẻ nhất", "Tất định", "Mức tin cậy"]
-        if vi
-        else ["Option", "Mean", "P10", "P50", "P90", "P(cheapest)", "Deterministic", "Confidence"]
-    )
-    for i, h in enumerate(heads):
-        table.add_column(h, justify="left" if i == 0 else "right")
-    for r in result.summary().itertuples(index=False):
-        table.add_row(
-            r.option,
-            format_vnd(r.mean, lang),
-            format_vnd(r.p10, lang),
-            format_vnd(r.p50, lang),
-            format_vnd(r.p90, lang),
-            format_rate(r.prob_cheapest, lang, 1),
-            format_vnd(r.deterministic, lang),
-            f"P{r.confidence_level * 100:.0f}",
-        )
-    console.print(table)
-    budget = result.budget()
-    if result.budget_cap:
-        over = budget[budget["prob_over_cap"] > 0]
-        for r in over.itertuples(index=False):
-            console.print(
-                (
-                    f"{r.option} {r.year}: xác suất vượt dự toán {format_vnd(r.budget_cap, lang)} là "
-                    if vi
-                    else f"{r.option} {r.year}: probability of exceeding {format_vnd(r.budget_cap, lang)} is "
-                )
-                + format_rate(r.prob_over_cap, lang, 1)
-            )
 
 
 def _match_input(inputs, text: str):
@@ -896,13 +755,13 @@ def _sensitivity_outputs(scenario, percent: float, grid: str | None, steps: int,
     switching = sens.switching_values(scenario, inputs)
     tables = {"tornado": table, "switching": switching}
     files = {"tornado.csv": _csv_bytes(table), "switching.csv": _csv_bytes(switching)}
-    diff_name = [o for o in table["option"].unique() if " - " in o]
-    for name in diff_name[:1] or [scenario.options[0].id]:
-        files.update(_figure_files(tornado_figure(table, name, lang), "tornado"))
+    target = GAP if len(scenario.options) > 1 else scenario.options[0].id
+    files.update(_figure_files(tornado_figure(table, scenario, target, lang), "tornado"))
     if grid:
         if grid == "auto":
-            target = diff_name[0] if diff_name else scenario.options[0].id
-            top = table[table["option"] == target].sort_values("swing", ascending=False)["input"].tolist()[:2]
+            ranked = table[table["target"] == target].sort_values("swing", ascending=False)
+            ranked = ranked[ranked["swing"] > 0]
+            top = ranked["input"].tolist()[:2]
             pair = [next(i for i in inputs if i.label == t) for t in top]
         else:
             names = [g.strip() for g in grid.split(",")]
@@ -912,7 +771,7 @@ def _sensitivity_outputs(scenario, percent: float, grid: str | None, steps: int,
         if len(pair) == 2:
             grid_table = sens.two_way(scenario, pair[0], pair[1], steps)
             files["two_way.csv"] = _csv_bytes(grid_table)
-            files.update(_figure_files(two_way_figure(grid_table, lang), "two-way"))
+            files.update(_figure_files(two_way_figure(grid_table, scenario, lang), "two-way"))
     if sobol and scenario.is_uncertain:
         tables["sobol"] = sens.sobol_indices(scenario, sobol, seed)
         files["sobol.csv"] = _csv_bytes(tables["sobol"])
@@ -924,13 +783,11 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         print("costmodel sensitivity: --sobol must be a power of 2 (or 0 to skip)", file=sys.stderr)
         return EXIT_BAD_INPUT
     scenario = load_scenario(args.scenario)
-    files, _ = _sensitivity_outputs(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed, args.lang)
+    files, tables = _sensitivity_outputs(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed, args.lang)
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     written = write_outputs(outdir, files)
-    switching = pd.read_csv(outdir / "switching.csv")
-    for r in switching.itertuples(index=False):
-        print(f"{r.input}: {r.verdict}")
-    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    console.print_switching(tables["switching"], scenario, args.lang)
+    console.print_written(written, args.lang)
     return EXIT_OK
 
 
@@ -966,24 +823,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     written = write_outputs(outdir, files)
-    vi = args.lang == "vi"
-    money = {
-        "paid_rent",
-        "buy_outlay",
-        "buy_net_of_residual",
-        "rent_minus_buy_net",
-        "idle_amount",
-        "cost_per_meeting",
-        "cost_per_point_year",
-    }
-    for r in audit.metrics.itertuples(index=False):
-        if r.metric in money:
-            print(f"{label(r.metric, args.lang)}: {format_vnd(r.value, args.lang)} VND")
-        elif r.unit == "share":
-            print(f"{label(r.metric, args.lang)}: {format_rate(r.value, args.lang, 1)}")
-    passed = audit.crossover_month or ("không vượt trong thời hạn hợp đồng" if vi else "not within the contract")
-    print(("Tháng tiền thuê lũy kế vượt chi phí mua: " if vi else "Month cumulative rent passed buying: ") + passed)
-    print(f"{label('wrote', args.lang)}: " + ", ".join(str(p) for p in written))
+    console.print_audit(audit, args.lang)
+    console.print_written(written, args.lang)
     return EXIT_OK
 
 

@@ -26,7 +26,7 @@ def read_records(
     error: type[InputError] = InputError,
     extra: bool = False,
 ) -> list[tuple[int, dict[str, str]]]:
-    """Parse CSV text into ``(line, row)`` pairs with stripped string values.
+    r"""Parse CSV text into ``(line, row)`` pairs with stripped string values.
 
     Parameters
     ----------
@@ -58,7 +58,7 @@ def read_records(
 
     Examples
     --------
-    >>> read_records("a,b\\r1,2\\r", "x.csv", ["a", "b"])
+    >>> read_records("a,b\r1,2\r", "x.csv", ["a", "b"])
     [(2, {'a': '1', 'b': '2'})]
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -77,9 +77,7 @@ def read_records(
         seen.add(name)
     missing = [c for c in required if c not in header]
     if missing:
-        problems.append(
-            Problem(source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(required)})")
-        )
+        problems.append(Problem(source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(required)})"))
     if not extra:
         known = set(required) | set(optional)
         unknown = [h for h in header if h not in known]
@@ -102,9 +100,7 @@ def read_records(
         if not fields or all(not f.strip() for f in fields):
             continue
         if len(fields) > len(header):
-            problems.append(
-                Problem(source, f"line {start}", f"{len(fields)} fields but the header has {len(header)} columns")
-            )
+            problems.append(Problem(source, f"line {start}", f"{len(fields)} fields but the header has {len(header)} columns"))
             continue
         row = {h: (fields[i].strip() if i < len(fields) else "") for i, h in enumerate(header)}
         for c in optional:

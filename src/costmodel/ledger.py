@@ -45,6 +45,8 @@ LEDGER_COLUMNS = [
     "year",
     "quantity",
     "unit_price",
+    "before_vat",
+    "vat",
     "nominal",
     "real",
     "discount_factor",
@@ -75,6 +77,9 @@ class ItemFlows:
     residual_credit : numpy.ndarray, shape (n,)
         Residual value credited at the end of ``end_year``, as a positive
         number (VAT included). [VND]
+    contingency_nominal : numpy.ndarray, shape (n, years)
+        Contingency (chi phí dự phòng): the item's contingency share of its
+        cost and replacement amounts, VAT included. [VND]
     """
 
     unit_price: np.ndarray
@@ -85,6 +90,7 @@ class ItemFlows:
     residual_quantity: np.ndarray
     residual_unit_price: np.ndarray
     residual_credit: np.ndarray
+    contingency_nominal: np.ndarray
 
 
 def installed_capacity(need: np.ndarray, existing: float, module: float) -> np.ndarray:
@@ -133,7 +139,9 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
        ``"month"`` 12 * price_y * q_y; ``"once"`` price_y * q_y in ``from``
        only; ``"added"`` price_y * (installed_y - installed_{y-1}).
     4. Nominal amount = amount * (1 + vat).
-    5. Assets (``life = L``): each purchase (lot) is bought again with the
+    5. Contingency (share ``c`` of a ``[contingency]`` rule covering the
+       item): ``c * (cost + replacement)`` nominal amounts, same year.
+    6. Assets (``life = L``): each purchase (lot) is bought again with the
        same quantity in p + L, p + 2L, ... while <= end_year; the latest
        purchase of each lot is credited a residual value at the end of
        end_year: linear ``paid * (p_last + L - (end_year + 1)) / L`` when
@@ -210,6 +218,7 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
             residual_base += np.where(credited, unit_price[:, latest] * lot, 0.0)
             residual_credit += np.where(credited, credit, 0.0)
     repl_nominal = unit_price * repl_q * vat_factor
+    contingency_nominal = item.contingency * (cost_nominal + repl_nominal) if item.contingency else np.zeros((1, ny))
     with np.errstate(invalid="ignore", divide="ignore"):
         residual_price = np.where(residual_q > 0, residual_base / np.where(residual_q > 0, residual_q, 1.0), 0.0)
     return ItemFlows(
@@ -221,6 +230,7 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
         residual_quantity=residual_q,
         residual_unit_price=residual_price,
         residual_credit=residual_credit,
+        contingency_nominal=contingency_nominal,
     )
 
 
@@ -244,10 +254,12 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
     pandas.DataFrame
         Columns :data:`LEDGER_COLUMNS`; one row per option x item x year x
         kind with a non-zero nominal amount, in file order, then year, then
-        kind (cost, replacement, residual). ``nominal``, ``real`` and
+        kind (cost, replacement, contingency, residual). ``before_vat``,
+        ``vat``, ``nominal`` (= before_vat + vat), ``real`` and
         ``present_value`` are [VND], negative for residual credits;
         ``unit_price`` is per period (month, year or unit) excluding VAT,
-        optimism bias included.
+        optimism bias included. A contingency row has the share as its
+        ``quantity`` and the item's amount before VAT as its ``unit_price``.
     """
     values = values if values is not None else central_values(scenario)
     if values.n != 1:
@@ -260,6 +272,7 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
 
     def add(opt_id: str, item: Item, kind: str, i: int, qty: float, price: float, nominal: float, t: float) -> None:
         df = float(finance.discount_factor(r, t))
+        before = nominal / (1.0 + item.vat)
         columns["option"].append(opt_id)
         columns["item"].append(item.name)
         columns["category"].append(item.category)
@@ -268,6 +281,8 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
         columns["year"].append(int(years[i]))
         columns["quantity"].append(float(qty))
         columns["unit_price"].append(float(price))
+        columns["before_vat"].append(float(before))
+        columns["vat"].append(float(nominal - before))
         columns["nominal"].append(float(nominal))
         columns["real"].append(float(nominal / deflator[i]))
         columns["discount_factor"].append(df)
@@ -285,6 +300,10 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
                 ):
                     if nominal[0, i] != 0:
                         add(opt.id, item, kind, i, qty[0, i], flows.unit_price[0, i], nominal[0, i], t[i])
+                contingency = flows.contingency_nominal[0, i]
+                if contingency != 0:
+                    base = (flows.cost_nominal[0, i] + flows.replacement_nominal[0, i]) / (1.0 + item.vat)
+                    add(opt.id, item, "contingency", i, item.contingency, base, contingency, t[i])
             if flows.residual_credit[0] > 0:
                 t_res = scenario.end_year - scenario.base_year + 1.0
                 add(
@@ -299,7 +318,7 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
                 )
     ledger = pd.DataFrame(columns)
     ledger["year"] = ledger["year"].astype("int64")
-    for col in ("quantity", "unit_price", "nominal", "real", "discount_factor", "present_value"):
+    for col in ("quantity", "unit_price", "before_vat", "vat", "nominal", "real", "discount_factor", "present_value"):
         ledger[col] = ledger[col].astype("float64")
     return ledger
 
@@ -347,7 +366,7 @@ def option_arrays(scenario: Scenario, values: InputValues) -> OptionArrays:
         residual = np.zeros(1)
         for item in opt.items:
             flows = item_flows(opt.id, item, scenario, values)
-            paid = flows.cost_nominal + flows.replacement_nominal
+            paid = flows.cost_nominal + flows.replacement_nominal + flows.contingency_nominal
             by_timing[item.timing] = paid if item.timing not in by_timing else by_timing[item.timing] + paid
             residual = residual + flows.residual_credit
         for timing, paid in by_timing.items():

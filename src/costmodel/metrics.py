@@ -16,11 +16,14 @@ from costmodel.scenario import BUDGETS, Scenario
 __all__ = [
     "BUDGET_COLUMNS",
     "CUMULATIVE_COLUMNS",
+    "ESTIMATE_COLUMNS",
     "NOISE_RELATIVE_TOLERANCE",
     "SUMMARY_COLUMNS",
     "budget_table",
     "crossovers",
     "cumulative_table",
+    "estimate_table",
+    "round_vnd",
     "summary_table",
 ]
 
@@ -41,6 +44,7 @@ SUMMARY_COLUMNS = [
 ]
 BUDGET_COLUMNS = ["option", "year", "budget", "nominal"]
 CUMULATIVE_COLUMNS = ["option", "year", "cumulative_nominal", "cumulative_present_value"]
+ESTIMATE_COLUMNS = ["option", "budget", "category", "line", "item", "position", "year", "before_vat", "vat", "nominal"]
 
 #: A cumulative saving or added investment within this fraction of the baseline's pv_cost of zero
 #: counts as zero (rounding noise) in payback and SIR.
@@ -226,3 +230,71 @@ def crossovers(cumulative: pd.DataFrame, column: str = "cumulative_nominal") -> 
                 over, under = (a, b) if d[k + 1] > 0 else (b, a)
                 rows.append({"overtaking": over, "overtaken": under, "year": float(y), "value": float(v)})
     return pd.DataFrame(rows, columns=["overtaking", "overtaken", "year", "value"])
+
+
+def round_vnd(x: float) -> float:
+    """Round half away from zero to the whole đồng. [VND]
+
+    Examples
+    --------
+    >>> round_vnd(2.5), round_vnd(-2.5), round_vnd(2.4999)
+    (3.0, -3.0, 2.0)
+    """
+    return float(np.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+def estimate_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The estimate (dự toán) of every option: amounts by cost line and year, split by VAT.
+
+    Each ledger row's after-VAT (``nominal``) and before-VAT amounts are first
+    rounded to the whole đồng (what is paid) and its VAT is their difference,
+    so before VAT + VAT = after VAT on every line and every total. Residual
+    credits are not spending and are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ESTIMATE_COLUMNS`: one row per option x cost line x
+        horizon year, in file order. ``line`` is ``"item"`` (an item's cost and
+        replacement rows; ``item`` its name, ``position`` its place in the
+        option) or ``"contingency"`` (the contingency rows of one budget
+        source; ``item`` empty, ``category`` empty, ``position`` 0); years
+        without spending are 0. [VND]
+    """
+    rows = ledger[ledger["kind"] != "residual"].copy()
+    rows["nominal_r"] = [round_vnd(x) for x in rows["nominal"]]
+    rows["before_r"] = [round_vnd(x) for x in rows["before_vat"]]
+    years = [int(y) for y in scenario.years]
+    out = []
+    for opt in scenario.options:
+        mine = rows[rows["option"] == opt.id]
+        for budget in BUDGETS:
+            lines = [
+                ("item", it.category, it.name, it.position, (mine["item"] == it.name) & (mine["kind"] != "contingency"))
+                for it in opt.items
+                if it.budget == budget
+            ]
+            if any(it.contingency for it in opt.items if it.budget == budget):
+                lines.append(("contingency", "", "", 0, (mine["budget"] == budget) & (mine["kind"] == "contingency")))
+            for line, category, item, position, mask in lines:
+                sel = mine[mask]
+                if sel.empty:
+                    continue
+                for y in years:
+                    at = sel[sel["year"] == y]
+                    nominal, before = float(at["nominal_r"].sum()), float(at["before_r"].sum())
+                    out.append(
+                        {
+                            "option": opt.id,
+                            "budget": budget,
+                            "category": category,
+                            "line": line,
+                            "item": item,
+                            "position": position,
+                            "year": y,
+                            "before_vat": before,
+                            "vat": nominal - before,
+                            "nominal": nominal,
+                        }
+                    )
+    return pd.DataFrame(out, columns=ESTIMATE_COLUMNS)

@@ -40,6 +40,7 @@ __all__ = [
     "BUDGETS",
     "KINDS",
     "Comparison",
+    "Contingency",
     "PERS",
     "TIMINGS",
     "Driver",
@@ -56,7 +57,7 @@ __all__ = [
 TIMINGS = ("start", "mid", "end")
 PERS = ("once", "year", "month", "added")
 BUDGETS = ("investment", "recurrent")
-KINDS = ("cost", "replacement", "residual")
+KINDS = ("cost", "replacement", "contingency", "residual")
 ID_PATTERN = r"^[a-z0-9_-]+$"
 #: Years accepted anywhere in a file; a guard against typos such as 20244.
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -102,6 +103,7 @@ class _ScenarioSection(_Schema):
 
 
 class _DriverSection(_Schema):
+    label: str = ""
     unit: str = ""
     values: dict[str, NonNegative] | None = None
     start: NonNegative | None = None
@@ -157,6 +159,7 @@ class _ItemSection(_Schema):
 class _OptionSection(_Schema):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     name: Annotated[str, Field(min_length=1)]
+    short_name: Annotated[str, Field(min_length=1)] | None = None
     description: str = ""
     items: Annotated[list[_ItemSection], Field(min_length=1)]
 
@@ -169,11 +172,21 @@ class _ComparisonSection(_Schema):
     label: str = ""
 
 
+class _ContingencySection(_Schema):
+    share: Share
+    categories: list[Annotated[str, Field(min_length=1)]] | None = None
+    items: list[Annotated[str, Field(min_length=1)]] | None = None
+    options: list[str] | None = None
+    source: str = ""
+    note: str = ""
+
+
 class _FileSchema(_Schema):
     scenario: _ScenarioSection
     drivers: dict[Annotated[str, Field(pattern=ID_PATTERN)], _DriverSection] = {}
     options: Annotated[list[_OptionSection], Field(min_length=1)]
     comparisons: list[_ComparisonSection] = []
+    contingency: _ContingencySection | None = None
 
 
 def _keys_of(model: type[BaseModel]) -> list[str]:
@@ -199,6 +212,8 @@ class Driver:
         Value in each horizon year, ``start_year`` first. [unit]
     source, note : str
         Where the numbers come from; free remarks.
+    label : str
+        Reader-facing name (e.g. "Nhu cầu vCPU"); empty when the file gives none.
     """
 
     id: str
@@ -208,6 +223,7 @@ class Driver:
     note: str = ""
     start: float | None = None
     growth: float | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +263,10 @@ class Item:
     source, note : str
         Where the number comes from (free text or an assumptions-register
         id) and free remarks.
+    contingency : float
+        Share of the item's amounts added as a contingency line (chi phí dự
+        phòng), from the scenario's ``[contingency]`` table; 0 when the item
+        is not covered. [-]
     """
 
     position: int
@@ -268,6 +288,7 @@ class Item:
     source: str
     note: str
     escalation_is_inflation: bool = False
+    contingency: float = 0.0
 
     @property
     def label(self) -> str:
@@ -285,12 +306,20 @@ class Option:
         Identifier, display name and free description.
     items : tuple of Item
         The option's cost lines in file order.
+    short_name : str
+        Name for charts and narrow tables (the name when the file gives none).
     """
 
     id: str
     name: str
     items: tuple[Item, ...]
     description: str = ""
+    short_name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The short name if given, else the name."""
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)
@@ -299,8 +328,9 @@ class Input:
 
     Attributes
     ----------
-    kind : {"dist", "expr"}
-        A distribution, or an expression over named parameters.
+    kind : {"dist", "expr", "const"}
+        A distribution, an expression over named parameters, or a fixed
+        number given as ``{ value = ..., label = ... }``.
     label : str
         The parameter name, or the key path of an inline distribution (the
         name under which its draws are reported).
@@ -308,6 +338,16 @@ class Input:
         Value in the deterministic run.
     dist : Distribution or None
     expr : Expression or None
+    source : str
+        Where the value comes from (register ids first).
+    name : str
+        Reader-facing name from the file's ``label`` (e.g. "Tỷ giá VND/USD");
+        empty when none is given.
+    unit : str
+        Unit of the value from the file's ``unit`` (e.g. "VND/USD").
+    range : tuple of float or None
+        Plausible range ``(low, high)`` from the file's ``range``: where a
+        switching value is searched.
     """
 
     kind: str
@@ -316,6 +356,9 @@ class Input:
     dist: Distribution | None = None
     expr: Expression | None = None
     source: str = ""
+    name: str = ""
+    unit: str = ""
+    range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -346,6 +389,37 @@ class Comparison:
     categories: tuple[str, ...]
     per: str
     label: str = ""
+
+
+@dataclass(frozen=True)
+class Contingency:
+    """The scenario's contingency rule (chi phí dự phòng).
+
+    Attributes
+    ----------
+    share : float
+        Share of each covered item's amounts (before and after VAT) added as
+        a contingency line in the same year and budget. [-]
+    categories, items, options : tuple of str or None
+        What is covered: item categories, item names and option ids (None:
+        all).
+    source, note : str
+    """
+
+    share: float
+    categories: tuple[str, ...] | None = None
+    items: tuple[str, ...] | None = None
+    options: tuple[str, ...] | None = None
+    source: str = ""
+    note: str = ""
+
+    def covers(self, option_id: str, category: str, name: str) -> bool:
+        """Whether the rule applies to the item ``name`` of ``category`` in option ``option_id``."""
+        return (
+            (self.options is None or option_id in self.options)
+            and (self.categories is None or category in self.categories)
+            and (self.items is None or name in self.items)
+        )
 
 
 @dataclass(frozen=True)
@@ -405,6 +479,7 @@ class Scenario:
     budget_cap: dict[int, float] | None = None
     real_discount_rate: float | None = None
     unit_driver: str | None = None
+    contingency: Contingency | None = None
     currency: str = "VND"
     description: str = ""
     source: str = "<dict>"
@@ -618,6 +693,8 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
         return _keys_of(_ItemSection)
     if parent[0] == "comparisons" and len(parent) == 2:
         return _keys_of(_ComparisonSection)
+    if parent[0] == "contingency" and len(parent) == 1:
+        return _keys_of(_ContingencySection)
     return []
 
 
@@ -767,6 +844,32 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
                 names[item.name] = ii
             yield from _item_problems(item, ipath, s, model.drivers, p)
 
+    for key in ("name", "short_name"):
+        seen_names: dict[str, int] = {}
+        for oi, opt in enumerate(model.options):
+            value = getattr(opt, key)
+            if value is None:
+                continue
+            if value in seen_names:
+                yield p(
+                    f"{_option_label(data, oi)}.{key}",
+                    f"duplicate option {key.replace('_', ' ')} {value!r} (also options[{seen_names[value] + 1}]): "
+                    "readers tell options apart by name",
+                )
+            else:
+                seen_names[value] = oi
+    if model.contingency is not None:
+        c = model.contingency
+        all_categories = sorted({it.category for o in model.options for it in o.items})
+        all_items = sorted({it.name for o in model.options for it in o.items})
+        for key, values, known, kind in (
+            ("options", c.options, list(option_ids), "option"),
+            ("categories", c.categories, all_categories, "item category"),
+            ("items", c.items, all_items, "item name"),
+        ):
+            for v in values or []:
+                if v not in known:
+                    yield p(f"contingency.{key}", _unknown(kind, v, known))
     if s.baseline is not None and s.baseline not in option_ids:
         yield p("scenario.baseline", _unknown("option", s.baseline, list(option_ids)))
     if s.unit_driver is not None and s.unit_driver not in model.drivers:
@@ -831,7 +934,7 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
             values = float(d.start) * (1.0 + growth) ** (years - s.start_year)
         values.setflags(write=False)
         growth_given = (d.growth or 0.0) if d.values is None else None
-        drivers[did] = Driver(did, d.unit, values, d.source, d.note, d.start if d.values is None else None, growth_given)
+        drivers[did] = Driver(did, d.unit, values, d.source, d.note, d.start if d.values is None else None, growth_given, d.label)
 
     if s.real_discount_rate is not None:
         # Fisher: (1 + nominal) = (1 + real)(1 + inflation)  (OMB A-94 App. B)
@@ -839,6 +942,17 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
     else:
         rate = float(s.discount_rate)  # type: ignore[arg-type]
 
+    contingency = None
+    if model.contingency is not None:
+        c = model.contingency
+        contingency = Contingency(
+            float(c.share),
+            None if c.categories is None else tuple(c.categories),
+            None if c.items is None else tuple(c.items),
+            None if c.options is None else tuple(c.options),
+            c.source,
+            c.note,
+        )
     options = []
     for opt in model.options:
         items = []
@@ -858,6 +972,7 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
                     quantity=it.quantity,
                     escalation=float(it.escalation if it.escalation is not None else s.inflation),
                     escalation_is_inflation=it.escalation is None,
+                    contingency=_contingency_share(contingency, opt.id, it.category, it.name),
                     from_year=from_year,
                     to_year=to_year,
                     vat=float(it.vat if it.vat is not None else s.vat),
@@ -871,7 +986,7 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
                     note=it.note,
                 )
             )
-        options.append(Option(opt.id, opt.name, tuple(items), opt.description))
+        options.append(Option(opt.id, opt.name, tuple(items), opt.description, opt.short_name or ""))
 
     return Scenario(
         title=s.title,
@@ -890,8 +1005,13 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
         drivers=drivers,
         options=tuple(options),
         comparisons=tuple(Comparison(c.metric, c.option, tuple(c.categories), c.per, c.label) for c in model.comparisons),
+        contingency=contingency,
         source=source,
     )
+
+
+def _contingency_share(rule: Contingency | None, option_id: str, category: str, name: str) -> float:
+    return rule.share if rule is not None and rule.covers(option_id, category, name) else 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -913,15 +1033,39 @@ class _Extracted:
     budget_cap: dict[int, float] | None = None
 
 
+#: Keys of a parameter or input table that describe the value rather than define it.
+_META_KEYS = ("source", "note", "label", "unit", "range")
+
+
 def _spec_to_input(value: Any, label: str, params: Mapping[str, Input | float]) -> Input:
-    """A distribution table or expression string -> Input (central value computed)."""
+    """A distribution table, a ``{value = ...}`` table or an expression string -> Input (central value computed)."""
     if isinstance(value, dict):
-        spec = {k: v for k, v in value.items() if k not in ("source", "note")}
-        source = value.get("source", "")
-        if not isinstance(source, str):
-            raise DistributionError(f"source must be a string (got {source!r})")
-        dist = make_distribution(spec)
-        return Input("dist", label, dist.central, dist=dist, source=source)
+        meta = {k: value[k] for k in _META_KEYS if k in value}
+        spec = {k: v for k, v in value.items() if k not in _META_KEYS}
+        for key in ("source", "note", "label", "unit"):
+            if not isinstance(meta.get(key, ""), str):
+                raise DistributionError(f"{key} must be a string (got {_describe(meta[key])})")
+        described = {"source": meta.get("source", ""), "name": meta.get("label", ""), "unit": meta.get("unit", "")}
+        if "value" in spec:
+            if set(spec) != {"value"}:
+                extra = ", ".join(sorted(set(spec) - {"value"}))
+                raise DistributionError(f"a table with 'value' takes only {', '.join(_META_KEYS)} beside it (got {extra})")
+            fixed = spec["value"]
+            if isinstance(fixed, bool) or not isinstance(fixed, int | float | str):
+                raise DistributionError(f"value must be a number or an expression, got {_describe(fixed)}")
+            if isinstance(fixed, str):
+                inp = _spec_to_input(fixed, label, params)
+            elif not math.isfinite(fixed):
+                raise DistributionError(f"value must be a finite number (got {fixed!r})")
+            else:
+                inp = Input("const", label, float(fixed))
+            out = Input(inp.kind, label, inp.central, expr=inp.expr, **described)
+        else:
+            dist = make_distribution(spec)
+            out = Input("dist", label, dist.central, dist=dist, **described)
+        if "range" in meta:
+            out = _replace(out, range=_check_range(meta["range"], out.central))
+        return out
     expr = parse_expression(value)
     unknown = sorted(n for n in expr.names if n not in params)
     if unknown:
@@ -934,6 +1078,22 @@ def _spec_to_input(value: Any, label: str, params: Mapping[str, Input | float]) 
     if not math.isfinite(central):
         raise ExpressionError(f"{value!r} does not give a finite number at the central values")
     return Input("expr", label, central, expr=expr)
+
+
+def _check_range(value: Any, central: float) -> tuple[float, float]:
+    """A ``range = [low, high]`` of finite numbers around the central value."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+    ):
+        raise DistributionError(f"range must be [low, high], two finite numbers (got {value!r})")
+    low, high = float(value[0]), float(value[1])
+    if low > high:
+        raise DistributionError(f"range: low must be <= high (got [{low:g}, {high:g}])")
+    if not low <= central <= high:
+        raise DistributionError(f"range [{low:g}, {high:g}] must contain the central value {central:g}")
+    return low, high
 
 
 def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
@@ -984,9 +1144,10 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
                 del pending[name]
                 progressed = True
                 continue
-            if isinstance(value, str):
+            text = value.get("value") if isinstance(value, dict) and isinstance(value.get("value"), str) else value
+            if isinstance(text, str):
                 try:
-                    names = parse_expression(value).names
+                    names = parse_expression(text).names
                 except ExpressionError as exc:
                     problem(path, str(exc))
                     del pending[name]
@@ -1002,6 +1163,7 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
         if not pending or not progressed:
             break
     for name, value in pending.items():
+        value = value["value"] if isinstance(value, dict) else value
         uses = sorted(parse_expression(value).names - set(out.parameters))
         defined = [u for u in uses if u in raw_params]
         if defined:

@@ -65,6 +65,8 @@ class InputValues:
             if inp.label in self._random:
                 return self._random[inp.label]
             return np.array([inp.central])
+        if inp.kind == "const":
+            return np.array([inp.central])
         return np.atleast_1d(np.asarray(inp.expr.evaluate(self._params), dtype=float))
 
     def field(self, key: tuple, default: float) -> np.ndarray:

@@ -1,18 +1,25 @@
 """Charts of one evaluation: cumulative cost with crossovers, yearly budget by category, PV by category.
 
-matplotlib figures (never shown); amounts in tỷ đồng (10^9 VND); Vietnamese
-labels by default. Artists carry ``gid`` values so tests can inspect them.
+matplotlib figures (never shown); amounts in tỷ đồng (10^9 VND); every word
+from the reader vocabulary, options by their (short) names, categories in the
+reader's language, numbers with the reader's decimal comma. Artists carry
+``gid`` values (with ids, never shown) so tests can inspect them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from costmodel.evaluation import Evaluation
 from costmodel.metrics import crossovers
-from costmodel.reports.formatting import format_number
+from costmodel.reports import vocabulary as voc
+from costmodel.reports.names import Names
+from costmodel.reports.plotting import NumberFormatter, month_label, palette, plain
 
 __all__ = [
     "BILLION",
@@ -23,29 +30,26 @@ __all__ = [
 ]
 
 BILLION = 1e9
-_L = {
-    "cum_title": {
-        "vi": "Chi phí lũy kế theo phương án (danh nghĩa, gồm VAT)",
-        "en": "Cumulative cost by option (nominal, VAT incl.)",
-    },
-    "cum_axis": {"vi": "Tỷ đồng", "en": "Billion VND"},
-    "year": {"vi": "Năm", "en": "Year"},
-    "cross": {"vi": "{a} vượt {b}", "en": "{a} passes {b}"},
-    "bud_title": {"vi": "Dự toán chi hằng năm theo nhóm chi phí", "en": "Yearly spending by category"},
-    "pv_title": {"vi": "Giá trị hiện tại chi phí theo nhóm", "en": "Present value of cost by category"},
-    "residual": {"vi": "giá trị còn lại", "en": "residual value"},
-    "rent": {"vi": "Tiền thuê lũy kế (đã trả)", "en": "Cumulative rent (paid)"},
-    "buy": {"vi": "Mua sắm và vận hành lũy kế (nếu mua)", "en": "Cumulative buy and operate (if bought)"},
-    "passed": {"vi": "tiền thuê vượt chi phí mua: {month}", "en": "rent passes buying: {month}"},
-    "audit_title": {
-        "vi": "Hợp đồng thuê trước đây: thuê so với mua, theo tháng",
-        "en": "Past rental: rent against buying, by month",
-    },
-}
+#: Pseudo-category of contingency rows in the category charts.
+_CONTINGENCY = "\0contingency"
+_RESIDUAL = "\0residual"
 
 
-def cumulative_figure(result: Evaluation, lang: str = "vi") -> Figure:
+def _category_label(names: Names, category: str) -> str:
+    if category == _CONTINGENCY:
+        return names.term("chart.contingency")
+    if category == _RESIDUAL:
+        return names.term("kind.residual")
+    return names.category(category)
+
+
+def _year_axis(ax, years) -> None:
+    ax.set_xticks(list(years), [str(int(y)) for y in years])
+
+
+def cumulative_figure(result: Evaluation, lang: str | None = None) -> Figure:
     """Cumulative nominal cost per option over the years, crossovers marked."""
+    names = Names(result.scenario, lang)
     fig = Figure(figsize=(9, 5.5), layout="constrained")
     ax = fig.add_subplot()
     cum = result.cumulative
@@ -55,7 +59,7 @@ def cumulative_figure(result: Evaluation, lang: str = "vi") -> Figure:
             rows["year"],
             rows["cumulative_nominal"] / BILLION,
             marker="o",
-            label=f"{opt.id} - {opt.name}",
+            label=plain(opt.name),
             gid=f"cumulative:{opt.id}",
         )
     for r in crossovers(cum).itertuples(index=False):
@@ -69,28 +73,39 @@ def cumulative_figure(result: Evaluation, lang: str = "vi") -> Figure:
             gid=f"crossover:{r.overtaking}:{r.overtaken}",
         )
         ax.annotate(
-            _L["cross"][lang].format(a=r.overtaking, b=r.overtaken),
+            plain(names.text("chart.crossover", a=names.option_short(r.overtaking), b=names.option_short(r.overtaken))),
             (r.year, r.value / BILLION),
             textcoords="offset points",
             xytext=(6, 6),
             fontsize=8,
         )
-    ax.set_xticks(result.scenario.years)
-    ax.set_xlabel(_L["year"][lang])
-    ax.set_ylabel(_L["cum_axis"][lang])
-    ax.set_title(_L["cum_title"][lang], loc="left", fontsize=11)
+    _year_axis(ax, result.scenario.years)
+    ax.yaxis.set_major_formatter(NumberFormatter(names.lang))
+    ax.set_xlabel(names.term("chart.year"))
+    ax.set_ylabel(names.term("chart.billion_axis"))
+    ax.set_title(names.term("chart.cumulative_title"), loc="left", fontsize=11)
     ax.grid(color="#DDDDDD", lw=0.6)
     ax.legend(fontsize=8)
     return fig
 
 
-def budget_by_category_figure(result: Evaluation, lang: str = "vi") -> Figure:
+def _by_category(result: Evaluation) -> tuple[list[str], pd.DataFrame]:
+    """The ledger with contingency and residual rows as pseudo-categories, and the categories in order."""
+    led = result.ledger.copy()
+    led.loc[led["kind"] == "contingency", "category"] = _CONTINGENCY
+    led.loc[led["kind"] == "residual", "category"] = _RESIDUAL
+    return list(dict.fromkeys(led["category"])), led
+
+
+def budget_by_category_figure(result: Evaluation, lang: str | None = None) -> Figure:
     """Stacked yearly spending by category, one panel per option (residual excluded)."""
-    led = result.ledger[result.ledger["kind"] != "residual"]
+    names = Names(result.scenario, lang)
+    categories, led = _by_category(result)
+    led = led[led["kind"] != "residual"]
+    categories = [c for c in categories if c != _RESIDUAL]
     options = result.scenario.options
-    categories = list(dict.fromkeys(led["category"]))
-    colors = dict(zip(categories, _palette(len(categories)), strict=True))
-    fig = Figure(figsize=(4.2 * len(options), 5), layout="constrained")
+    colors = dict(zip(categories, palette(len(categories)), strict=True))
+    fig = Figure(figsize=(4.2 * len(options) + 2, 5), layout="constrained")
     axes = fig.subplots(1, len(options), sharey=True, squeeze=False)[0]
     years = result.scenario.years
     for ax, opt in zip(axes, options, strict=True):
@@ -104,89 +119,80 @@ def budget_by_category_figure(result: Evaluation, lang: str = "vi") -> Figure:
             if cat not in table:
                 continue
             h = table[cat].to_numpy() / BILLION
-            ax.bar(years, h, bottom=bottom, color=colors[cat], label=cat, gid=f"budget:{opt.id}:{cat}")
+            gid_cat = "contingency" if cat == _CONTINGENCY else cat
+            ax.bar(years, h, bottom=bottom, color=colors[cat], gid=f"budget:{opt.id}:{gid_cat}")
             bottom += h
-        ax.set_title(opt.id, fontsize=10)
-        ax.set_xticks(years)
+        ax.set_title(plain(opt.display_name), fontsize=10)
+        _year_axis(ax, years)
+        ax.yaxis.set_major_formatter(NumberFormatter(names.lang))
         ax.grid(axis="y", color="#DDDDDD", lw=0.6)
-    axes[0].set_ylabel(_L["cum_axis"][lang])
-    handles = [Patch(color=colors[c], label=c) for c in categories]
+    axes[0].set_ylabel(names.term("chart.billion_axis"))
+    handles = [Patch(color=colors[c], label=plain(_category_label(names, c))) for c in categories]
     fig.legend(handles=handles, loc="outside right upper", fontsize=8)
-    fig.suptitle(_L["bud_title"][lang], x=0.01, ha="left", fontsize=11)
+    fig.suptitle(names.term("chart.budget_title"), x=0.01, ha="left", fontsize=11)
     return fig
 
 
-def pv_by_category_figure(result: Evaluation, lang: str = "vi") -> Figure:
+def pv_by_category_figure(result: Evaluation, lang: str | None = None) -> Figure:
     """Horizontal stacked bars of each option's present value by category (residual credit as negative)."""
-    led = result.ledger.copy()
-    led.loc[led["kind"] == "residual", "category"] = _L["residual"][lang]
+    names = Names(result.scenario, lang)
+    categories, led = _by_category(result)
     table = led.pivot_table(index="option", columns="category", values="present_value", aggfunc="sum", fill_value=0.0)
-    table = table.reindex([o.id for o in result.scenario.options])
-    categories = list(table.columns)
-    colors = dict(zip(categories, _palette(len(categories)), strict=True))
-    fig = Figure(figsize=(10, 1.2 * len(table) + 2), layout="constrained")
+    table = table.reindex(index=[o.id for o in result.scenario.options], columns=categories, fill_value=0.0)
+    colors = dict(zip(categories, palette(len(categories)), strict=True))
+    fig = Figure(figsize=(10, 1.2 * len(table) + 2.5), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(table))
     pos, neg = np.zeros(len(table)), np.zeros(len(table))
     for cat in categories:
         v = table[cat].to_numpy() / BILLION
         left = np.where(v >= 0, pos, neg)
-        ax.barh(y, v, left=left, color=colors[cat], label=cat, gid=f"pv:{cat}")
+        gid_cat = {_CONTINGENCY: "contingency", _RESIDUAL: "residual"}.get(cat, cat)
+        ax.barh(y, v, left=left, color=colors[cat], label=plain(_category_label(names, cat)), gid=f"pv:{gid_cat}")
         pos += np.where(v >= 0, v, 0)
         neg += np.where(v < 0, v, 0)
     totals = result.summary.set_index("option").reindex(table.index)["pv_cost"].to_numpy() / BILLION
     for yi, tot in zip(y, totals, strict=True):
-        ax.text(max(pos[yi], 0) * 1.01, yi, format_number(tot, 2, lang), va="center", fontsize=8, gid=f"total:{yi}")
-    ax.set_yticks(y, list(table.index))
+        ax.text(max(pos[yi], 0) * 1.01, yi, voc.number(tot, 2, names.lang), va="center", fontsize=8, gid=f"total:{yi}")
+    ax.set_yticks(y, [plain(names.option_short(o)) for o in table.index])
+    ax.xaxis.set_major_formatter(NumberFormatter(names.lang))
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel(_L["cum_axis"][lang])
-    ax.set_title(_L["pv_title"][lang], loc="left", fontsize=11)
-    ax.legend(fontsize=7, ncol=3, loc="lower right")
+    ax.set_xlabel(names.term("chart.billion_axis"))
+    ax.set_title(names.term("chart.pv_title"), loc="left", fontsize=11)
+    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.15))
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     return fig
 
 
-def _palette(n: int) -> list[str]:
-    base = [
-        "#4F81BD",
-        "#C0504D",
-        "#9BBB59",
-        "#8064A2",
-        "#4BACC6",
-        "#F79646",
-        "#2C4D75",
-        "#772C2A",
-        "#5F7530",
-        "#4D3B62",
-        "#276A7C",
-        "#B65708",
-        "#7F7F7F",
-    ]
-    return [base[i % len(base)] for i in range(n)]
-
-
-def audit_figure(audit, lang: str = "vi") -> Figure:
+def audit_figure(audit, lang: str | None = None) -> Figure:
     """Cumulative rent against cumulative buy-and-operate, month by month, crossover marked."""
+    lang = voc._lang(lang)
     m = audit.monthly
     fig = Figure(figsize=(10, 5), layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(m))
-    ax.plot(x, m["cumulative_rent"] / BILLION, label=_L["rent"][lang], gid="audit:rent")
-    ax.plot(x, m["cumulative_buy"] / BILLION, label=_L["buy"][lang], gid="audit:buy")
+    ax.plot(x, m["cumulative_rent"] / BILLION, label=voc.term("chart.rent_paid", lang), gid="audit:rent")
+    ax.plot(x, m["cumulative_buy"] / BILLION, label=voc.term("chart.buy", lang), gid="audit:buy")
+    months = [month_label(_month(s), lang) for s in m["month"]]
     if audit.crossover_month is not None:
         k = int(np.flatnonzero(m["month"].to_numpy() == audit.crossover_month)[0])
         ax.axvline(k, color="black", linestyle="--", lw=1, gid="audit:crossover")
         ax.annotate(
-            _L["passed"][lang].format(month=audit.crossover_month),
+            voc.text("chart.passed", lang, month=months[k]),
             (k, m["cumulative_rent"].iloc[k] / BILLION),
             textcoords="offset points",
             xytext=(6, -14),
             fontsize=8,
         )
-    ticks = x[::3]
-    ax.set_xticks(ticks, m["month"].to_numpy()[::3], rotation=45, fontsize=7)
-    ax.set_ylabel(_L["cum_axis"][lang])
-    ax.set_title(_L["audit_title"][lang], loc="left", fontsize=11)
+    ax.set_xticks(x[::3], months[::3], rotation=45, fontsize=7)
+    ax.yaxis.set_major_formatter(NumberFormatter(lang))
+    ax.set_ylabel(voc.term("chart.billion_axis", lang))
+    ax.set_title(voc.term("chart.audit_title", lang), loc="left", fontsize=11)
     ax.grid(color="#DDDDDD", lw=0.6)
     ax.legend(fontsize=8)
     return fig
+
+
+def _month(text: str) -> dt.date:
+    year, month = str(text).split("-")[:2]
+    return dt.date(int(year), int(month), 1)

@@ -11,40 +11,15 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from costmodel.reports.formatting import format_number, format_rate, format_vnd
-from costmodel.reports.labels import label
+from costmodel.reports.names import Names
+from costmodel.reports.tables import drivers_frame, html_table, metrics_frame, reader_frame
 
-__all__ = ["parameters_source", "run_notebook", "show", "table"]
-
-_MONEY = {
-    "pv_cost",
-    "nominal_outlay",
-    "residual_value",
-    "eac",
-    "unit_cost",
-    "net_savings",
-    "nominal",
-    "mean",
-    "sd",
-    "p10",
-    "p50",
-    "p80",
-    "p90",
-    "deterministic",
-    "value",
-    "value_at_base",
-    "paid",
-    "cost_per_meeting",
-    "peer_min",
-    "peer_median",
-    "peer_max",
-}
-_RATES = {"airr", "prob_cheapest", "confidence_level", "utilisation", "prob_over_cap"}
+__all__ = ["drivers", "estimate", "markdown", "metrics", "parameters_source", "run_notebook", "show", "table"]
 
 
 def show(fig, dpi: int = 110):
@@ -56,29 +31,58 @@ def show(fig, dpi: int = 110):
     return Image(data=buffer.getvalue(), format="png")
 
 
-def table(df: pd.DataFrame, lang: str = "vi"):
-    """Display a table with whole-đồng grouping and translated headers."""
+def table(
+    df: pd.DataFrame,
+    scenario=None,
+    lang: str | None = None,
+    columns: Sequence[str] | None = None,
+    caption: str | None = None,
+    unit_line: str | None = None,
+    units: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+):
+    """Display a library table for readers: vocabulary headers, values formatted by unit, options and inputs named.
+
+    See :func:`costmodel.reports.tables.reader_frame`; ``scenario`` is needed
+    when the table holds options, targets or inputs.
+    """
     from IPython.display import HTML
 
-    out = df.copy()
+    names = Names(scenario, lang) if scenario is not None else None
+    frame = reader_frame(df, names, lang, columns, units, headers)
+    return HTML(html_table(frame, caption, unit_line))
 
-    def fmt(values, func):
-        return [
-            func(v)
-            if isinstance(v, int | float) and pd.notna(v)
-            else ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-            for v in values
-        ]
 
-    for col in out.columns:
-        if col in _MONEY:
-            out[col] = fmt(out[col], lambda v: format_vnd(v, lang))
-        elif col in _RATES:
-            out[col] = fmt(out[col], lambda v: format_rate(v, lang, 1))
-        elif col == "sir":
-            out[col] = fmt(out[col], lambda v: format_number(v, 2, lang))
-    out.columns = [label(c, lang) for c in out.columns]
-    return HTML(out.to_html(index=False, border=0, classes="costmodel", escape=True))
+def estimate(result, lang: str | None = None):
+    """Display the estimate (dự toán) of every option in the appraiser's form."""
+    from IPython.display import HTML
+
+    from costmodel.reports import vocabulary as voc
+    from costmodel.reports.estimate import estimate_frame
+
+    names = Names(result.scenario, lang)
+    return HTML(html_table(estimate_frame(result, names), unit_line=voc.term("wb.unit_line", names.lang)))
+
+
+def metrics(table_: pd.DataFrame, lang: str | None = None):
+    """Display a table of named metrics (columns ``metric``, ``value``)."""
+    from IPython.display import HTML
+
+    return HTML(html_table(metrics_frame(table_, lang)))
+
+
+def drivers(scenario, lang: str | None = None):
+    """Display the scenario's demand drivers by year."""
+    from IPython.display import HTML
+
+    return HTML(html_table(drivers_frame(Names(scenario, lang))))
+
+
+def markdown(text: str):
+    """Display Markdown text (a recommendation, a sentence of the vocabulary)."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
 
 
 def parameters_source(parameters: Mapping[str, object]) -> str:
@@ -126,4 +130,12 @@ def run_notebook(path: str | Path, parameters: Mapping[str, object] | None = Non
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     html, _ = exporter.from_notebook_node(nb)
     # no resource from the internet: the reports are read offline (text has no TeX to typeset)
+    lang = (parameters or {}).get("lang") or _default_lang()
+    html = re.sub(r'<html lang="[a-z]+">', f'<html lang="{lang}">', html, count=1)
     return nb, _drop_remote_scripts(html)
+
+
+def _default_lang() -> str:
+    from costmodel._options import options
+
+    return options.lang

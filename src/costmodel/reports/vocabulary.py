@@ -36,15 +36,18 @@ from importlib import resources
 import pandas as pd
 
 __all__ = [
+    "ABBREVIATIONS",
     "DASH",
     "LANGS",
     "MONEY_UNITS",
+    "NAME_UNITS",
     "VocabularyError",
     "Entry",
     "billions",
     "date",
     "entries",
     "format_value",
+    "glossary_markdown",
     "has",
     "money",
     "number",
@@ -60,7 +63,7 @@ DASH = "–"
 #: Units whose values are amounts of money in đồng.
 MONEY_UNITS = ("VND", "VND/year", "VND/unit-year", "VND/month", "VND/point")
 #: Units that are names looked up in a namespace of the vocabulary (or of the scenario).
-NAME_UNITS = ("option", "input", "target", "category", "budget", "kind", "per", "output")
+NAME_UNITS = ("option", "input", "input_value", "target", "category", "budget", "kind", "per", "timing")
 _COLUMNS = ["key", "unit", "vi", "en", "description"]
 _SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
 _PERCENT_SIGN = {"vi": "\u00a0%", "en": "%"}
@@ -275,3 +278,47 @@ def format_value(value: object, value_unit: str, lang: str | None = None) -> str
     if value_unit in ("text", ""):
         return str(value)
     raise VocabularyError(f"unknown unit {value_unit!r}")
+
+
+# ---------------------------------------------------------------------------
+# Allowed abbreviations and the glossary
+# ---------------------------------------------------------------------------
+
+#: Abbreviations Vietnamese officials read as they are; each is explained in the glossary
+#: (an entry ``term.*`` whose English name is the abbreviation or contains it).
+ABBREVIATIONS = ("VAT", "GTGT", "IOC", "vCPU", "TB", "kW", "PUE", "SIR", "AIRR")
+
+
+def glossary_markdown() -> str:
+    """``docs/glossary.md``: every ``term.*`` entry of the vocabulary, English, Vietnamese, meaning and unit.
+
+    The page is generated (``costmodel glossary``); a test checks that the file
+    in the repository is current.
+    """
+    terms = sorted((e for e in _vocabulary().values() if e.key.startswith("term.")), key=lambda e: e.en.lower())
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "# Glossary",
+        "",
+        "Generated from the reader vocabulary (`src/costmodel/reports/vocab/*.csv`, entries `term.*`) by",
+        "`costmodel glossary`; do not edit by hand. Names in code and CSV columns are English; reports",
+        "default to Vietnamese and take every word from the same vocabulary. Units in square brackets.",
+        "Abbreviations that readers meet as they are: " + ", ".join(ABBREVIATIONS) + ".",
+        "",
+        "| term | Vietnamese | meaning |",
+        "|---|---|---|",
+    ]
+    for e in terms:
+        unit = f" [{e.unit}]" if e.unit and e.unit not in ("text", "-") else ""
+        lines.append(f"| {cell(e.en)} | {cell(e.vi)} | {cell(e.description)}{unit} |")
+    lines += [
+        "",
+        "The vocabulary also holds every column header (`col.*`), value (`budget.*`, `category.*`,",
+        "`kind.*`, ...), sentence template (`text.*`) and sheet and chart word that readers see; the",
+        "table above lists the terms a reader may need explained.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,26 +1,38 @@
-"""The Finance Department's workbook: live formulas a reviewer can recompute.
+"""The Department of Finance's workbook: live formulas a reviewer can recompute, pages that print.
 
-Sheets (Vietnamese names by default, ``lang="en"`` for English):
+Sheets (names and every word from the reader vocabulary; Vietnamese by default):
 
-* **Tổng hợp** (summary, ranked): present value, outlay and residual are
-  ``SUMIFS`` over the ledger; the equivalent annual cost is a formula on the
-  discount rate and study period of the *Thông tin* sheet; net savings is a
-  formula against the baseline's row.
-* **Dự toán theo năm** (year-by-year estimate by option and budget source):
-  ``SUMIFS`` over the ledger.
-* **Sổ dòng tiền** (the ledger, one row per option x item x year x kind with
-  the source of every line): ``present value = nominal x discount factor``.
-* **Giả định** (every input used, with its register entry), **Rủi ro** and
-  **Độ nhạy** (Monte Carlo and sensitivity tables, when given) and
-  **Thông tin** (provenance and conventions).
+* **Tổng hợp** — the options ranked: present value, outlay and residual value
+  are ``SUMIFS`` over the ledger; the equivalent annual cost is a formula on
+  the discount rate and study period of the *Thông tin* sheet; net savings is
+  a formula against the baseline's row. Fits one page.
+* **Dự toán** — the estimate in the appraiser's form (reader-standards §4):
+  per option, cost items grouped by budget source and category; a column per
+  year and a total; each amount in three lines (before VAT, VAT, after VAT);
+  a contingency line per budget source where the scenario sets one; subtotals
+  per source and a grand total. Amounts are ``SUMIFS`` over the ledger,
+  subtotals add the lines above.
+* **Sổ dòng tiền** — the ledger, one row per option x item x year x kind with
+  the source of every line: ``VAT = after VAT - before VAT``, ``present value
+  = after VAT x discount factor``.
+* **Giả định** — every input in words, with its register entry.
+* **Rủi ro**, **Độ nhạy** — Monte Carlo and sensitivity tables, when given.
+* **Thông tin** — provenance and conventions.
+
+Every sheet opens with a title block (scenario title, sheet title, "Đơn vị
+tính: đồng", the preparation date and the price basis), repeats its header row
+on every printed page, prints A4 landscape fitted to the page width with the
+scenario title in the header and "Trang N/M" in the footer.
+
+Formulas are keyed by option and item *numbers* (their place in the scenario),
+never by names, so a name that looks like a formula or contains wildcards
+cannot change a total; text from scenario files is always written as text.
 
 Amounts are rounded to whole đồng before writing (what is actually paid), so
 the totals shown add up; every formula is written with its cached value —
-computed here with the same rounded inputs, so viewers that do not
+computed here from the same rounded amounts, so viewers that do not
 recalculate show exactly what Excel or LibreOffice would. The workbook's
-totals therefore differ from the unrounded engine by at most half a đồng per
-ledger line. Text from scenario files is always written as text, never as a
-formula (spreadsheet injection).
+totals differ from the unrounded engine by at most half a đồng per ledger line.
 """
 
 from __future__ import annotations
@@ -33,147 +45,173 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from costmodel import __version__
 from costmodel.evaluation import Evaluation
 from costmodel.ledger import LEDGER_COLUMNS
+from costmodel.metrics import round_vnd
 from costmodel.register import cited_ids
-from costmodel.reports.labels import label
+from costmodel.reports import vocabulary as voc
+from costmodel.reports.names import Names
+from costmodel.reports.tables import column_header, column_unit
+from costmodel.scenario import Input
 
 __all__ = ["VND_FORMAT", "Provenance", "round_vnd", "workbook_bytes"]
 
 #: Excel number format for VND: whole đồng, grouped by the reader's locale.
 VND_FORMAT = "#,##0"
-
-_SHEETS = {
-    "summary": {"vi": "Tổng hợp", "en": "Summary"},
-    "budget": {"vi": "Dự toán theo năm", "en": "Budget by year"},
-    "ledger": {"vi": "Sổ dòng tiền", "en": "Ledger"},
-    "inputs": {"vi": "Giả định", "en": "Assumptions"},
-    "risk": {"vi": "Rủi ro", "en": "Risk"},
-    "sensitivity": {"vi": "Độ nhạy", "en": "Sensitivity"},
-    "about": {"vi": "Thông tin", "en": "About"},
+#: Excel number formats by vocabulary unit.
+_NUMBER_FORMATS = {
+    "%": "0.0%",
+    "1/year": "0.0%",
+    "ratio": "0.00",
+    "factor": "0.000000",
+    "year": "0",
+    "count": "#,##0",
+    "number": "#,##0.00",
 }
-_T = {
-    "title": {"vi": "Tiêu đề", "en": "Title"},
-    "file": {"vi": "Tệp kịch bản", "en": "Scenario file"},
-    "sha": {"vi": "SHA-256 của tệp", "en": "SHA-256 of the file"},
-    "version": {"vi": "Phiên bản costmodel", "en": "costmodel version"},
-    "date": {"vi": "Thời điểm lập (UTC)", "en": "Generated (UTC)"},
-    "rate": {"vi": "Lãi suất chiết khấu danh nghĩa (/năm)", "en": "Nominal discount rate (per year)"},
-    "years": {"vi": "Số năm phân tích n", "en": "Study period n (years)"},
-    "base": {"vi": "Năm gốc", "en": "Base year"},
-    "horizon": {"vi": "Thời kỳ", "en": "Horizon"},
-    "currency": {"vi": "Đơn vị tiền", "en": "Currency"},
-    "draws": {"vi": "Số lần mô phỏng", "en": "Monte Carlo draws"},
-    "seed": {"vi": "Seed", "en": "Seed"},
-    "convention": {"vi": "Quy ước chiết khấu", "en": "Discounting convention"},
-    "rounding": {"vi": "Làm tròn", "en": "Rounding"},
-    "convention_text": {
-        "vi": "Giá trị hiện tại tính tại đầu năm {base}; dòng tiền của năm y phát sinh ở thời điểm t = (y − {base}) "
-        "+ 0 (đầu năm), 0,5 (giữa năm) hoặc 1 (cuối năm); hệ số chiết khấu = (1 + r)^(−t); giá trị còn lại ghi "
-        "nhận cuối năm {end}. Giá đã gồm VAT (cơ quan nhà nước không được khấu trừ).",
-        "en": "Present values at the start of {base}; a cash flow of year y falls at t = (y − {base}) + 0 (start), "
-        "0.5 (mid) or 1 (end); discount factor = (1 + r)^(−t); residual values are credited at the end of {end}. "
-        "Amounts include VAT (a state agency cannot reclaim it).",
-    },
-    "rounding_text": {
-        "vi": "Số tiền danh nghĩa làm tròn đến đồng trước khi ghi; tổng có thể lệch tối đa 0,5 đồng mỗi dòng so "
-        "với tệp CSV (không làm tròn).",
-        "en": "Nominal amounts are rounded to the đồng before writing; totals may differ from the CSV files "
-        "(unrounded) by at most 0.5 đồng per line.",
-    },
-    "formula_note": {
-        "vi": "Các cột giá trị hiện tại, tổng chi và giá trị còn lại là công thức SUMIFS trên Sổ dòng tiền; "
-        "SIR, AIRR, năm hoàn vốn và chi phí quy dẫn là giá trị do mô hình tính.",
-        "en": "Present value, outlay and residual columns are SUMIFS formulas over the Ledger; SIR, AIRR, payback "
-        "years and unit cost are values computed by the model.",
-    },
-    # inputs sheet
-    "what": {"vi": "Loại", "en": "What"},
-    "key": {"vi": "Khóa", "en": "Key"},
-    "value": {"vi": "Giá trị (trung tâm)", "en": "Value (central)"},
-    "distribution": {"vi": "Phân phối / công thức", "en": "Distribution / expression"},
-    "per": {"vi": "Tính theo", "en": "Per"},
-    "escalation": {"vi": "Trượt giá /năm", "en": "Escalation /year"},
-    "vat": {"vi": "VAT", "en": "VAT"},
-    "register": {"vi": "Mã giả định", "en": "Register ids"},
-    "reg_value": {"vi": "Giá trị trong danh mục", "en": "Register value"},
-    "reg_unit": {"vi": "Đơn vị", "en": "Unit"},
-    "reg_type": {"vi": "Loại nguồn", "en": "Type"},
-    "reg_conf": {"vi": "Độ tin cậy", "en": "Confidence"},
-    "reg_source": {"vi": "Nguồn công bố", "en": "Published source"},
-    "scenario": {"vi": "Kịch bản", "en": "Scenario"},
-    "driver": {"vi": "Nhu cầu", "en": "Driver"},
-    "parameter": {"vi": "Tham số", "en": "Parameter"},
-    "item": {"vi": "Khoản mục", "en": "Item"},
-    "sim_title": {"vi": "Mô phỏng Monte Carlo: giá trị hiện tại chi phí", "en": "Monte Carlo: present value of cost"},
-    "sim_budget": {"vi": "Nhu cầu chi theo năm (phân vị)", "en": "Yearly spending (percentiles)"},
-    "tornado": {"vi": "Phân tích một chiều (biểu đồ lốc xoáy)", "en": "One-way sensitivity (tornado)"},
-    "switching": {"vi": "Giá trị chuyển đổi phương án", "en": "Switching values"},
-    "sobol": {"vi": "Chỉ số Sobol", "en": "Sobol indices"},
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _T[key][lang]
-
-
-def round_vnd(x: float) -> float:
-    """Round half away from zero to the whole đồng. [VND]"""
-    return float(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+_FIRST_DATA_ROW_GAP = 1  # blank rows between the title block and a table header
 
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a workbook comes from (shown on the *Thông tin* sheet)."""
+    """Where a workbook comes from (shown on the *Thông tin* sheet).
+
+    Attributes
+    ----------
+    generated : datetime.datetime
+        When the workbook was prepared (UTC).
+    draws, seed : int or None
+        Monte Carlo settings, when a simulation is included.
+    edits : tuple of str
+        Changes made to the scenario file before evaluation, in words.
+    """
 
     generated: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
     draws: int | None = None
     seed: int | None = None
+    edits: tuple[str, ...] = ()
 
 
-class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook):
-        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
-        self.vnd = book.add_format({"num_format": VND_FORMAT})
-        self.factor = book.add_format({"num_format": "0.000000"})
-        self.rate = book.add_format({"num_format": "0.00%"})
-        self.rate4 = book.add_format({"num_format": "0.0000%"})
-        self.number = book.add_format({"num_format": "#,##0.##"})
-        self.ratio = book.add_format({"num_format": "0.00"})
-        self.bold = book.add_format({"bold": True})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+class _Book:
+    """The workbook being written, its formats and its words."""
+
+    def __init__(self, buffer: io.BytesIO, result: Evaluation, names: Names, provenance: Provenance):
+        self.book = xlsxwriter.Workbook(
+            buffer,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        self.result = result
+        self.names = names
+        self.lang = names.lang
+        self.provenance = provenance
+        add = self.book.add_format
+        base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top"}
+        self.base = base
+        self.text = add(base)
+        self.wrap = add({**base, "text_wrap": True})
+        self.bold = add({**base, "bold": True})
+        self.title = add({**base, "bold": True, "font_size": 14})
+        self.subtitle = add({**base, "bold": True, "font_size": 12})
+        self.italic = add({**base, "italic": True})
+        self.header = add(
+            {**base, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "bg_color": "#DDEBF7", "border": 1}
+        )
+        self._formats: dict[tuple, object] = {}
+        #: Wrapped text written per sheet and row, to size row heights (xlsx stores no automatic heights).
+        self.texts: dict[str, dict[int, list[tuple[int, str, bool]]]] = {}
+
+    def remember(self, sheet, row: int, col: int, text: str, header: bool = False) -> None:
+        """Note a wrapped text cell so its row can be made tall enough."""
+        self.texts.setdefault(sheet.name, {}).setdefault(row, []).append((col, text, header))
+
+    def fmt(self, unit: str, bold: bool = False, border: bool = True):
+        """The cell format for values of ``unit`` (cached)."""
+        key = (unit, bold, border)
+        if key not in self._formats:
+            spec = dict(self.base)
+            if unit in voc.MONEY_UNITS:
+                spec["num_format"] = VND_FORMAT
+            elif unit in _NUMBER_FORMATS:
+                spec["num_format"] = _NUMBER_FORMATS[unit]
+            elif unit == "dash":
+                spec["align"] = "center"
+            else:
+                spec["text_wrap"] = True
+            if bold:
+                spec["bold"] = True
+            if border:
+                spec["border"] = 1
+            self._formats[key] = self.book.add_format(spec)
+        return self._formats[key]
+
+    def t(self, key: str, **fields: object) -> str:
+        return voc.text(key, self.lang, **fields) if fields else voc.term(key, self.lang)
 
 
-def _setup(sheet, n_rows: int, n_cols: int, widths: list[int], header_row: int = 0) -> None:
-    sheet.freeze_panes(header_row + 1, 0)
-    if n_rows and n_cols:
-        sheet.autofilter(header_row, 0, header_row + n_rows, n_cols - 1)
+def _header_footer_text(text: str) -> str:
+    # '&' starts a control code in Excel headers; keep within the 255-character limit
+    return text.replace("&", "&&")[:200]
+
+
+def _title_block(b: _Book, sheet, title_key: str, unit_key: str = "wb.unit_line") -> int:
+    """Write the title block of a sheet; return the row of the table header."""
+    s = b.result.scenario
+    sheet.write_string(0, 0, s.title, b.title)
+    sheet.write_string(1, 0, b.t(title_key), b.subtitle)
+    sheet.write_string(2, 0, b.t(unit_key), b.italic)
+    generated = voc.date(b.provenance.generated.date(), b.lang)
+    sheet.write_string(3, 0, b.t("wb.dates_line", generated=generated, base_year=s.base_year), b.italic)
+    return 4 + _FIRST_DATA_ROW_GAP
+
+
+#: Characters of Times New Roman 11 pt per unit of Excel column width (measured on LibreOffice PDFs).
+_CHARS_PER_WIDTH = 1.15
+_LINE_HEIGHT = 15.0
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = max(1.0, width * _CHARS_PER_WIDTH)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _print_setup(b: _Book, sheet, header_row: int, widths: list[float], one_page: bool = False) -> None:
     for c, w in enumerate(widths):
         sheet.set_column(c, c, w)
+    for row, cells in b.texts.get(sheet.name, {}).items():
+        lines = max(_lines(text, widths[c] if c < len(widths) else 8.43) for c, text, _ in cells)
+        header = any(h for _, _, h in cells)
+        if lines > 1 or header:
+            sheet.set_row(row, _LINE_HEIGHT * max(lines, 2 if header else 1) + 2)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.7)
+    sheet.fit_to_pages(1, 1 if one_page else 0)
     sheet.repeat_rows(header_row)
+    sheet.set_header(f'&L&"Times New Roman"&9{_header_footer_text(b.result.scenario.title)}')
+    sheet.set_footer(f'&C&"Times New Roman"&9{b.t("wb.footer_page")}')  # the vocabulary writes the &P/&N page codes
+    sheet.freeze_panes(header_row + 1, 0)
 
 
-def _headers(sheet, row: int, names: list[str], fmt) -> None:
+def _headers(b: _Book, sheet, row: int, names: list[str]) -> None:
     for c, name in enumerate(names):
-        sheet.write_string(row, c, name, fmt)
+        sheet.write_string(row, c, name, b.header)
+        b.remember(sheet, row, c, name, header=True)
 
 
-def _cell(sheet, row: int, col: int, value, fmt=None) -> None:
-    """Write a value by type: strings always as text."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return
+def _write(b: _Book, sheet, row: int, col: int, value, unit: str = "text", bold: bool = False) -> None:
+    """Write a value by its unit: numbers as numbers with the unit's format, text as text, missing as a dash."""
+    f = b.fmt(unit, bold)
     if isinstance(value, str):
-        sheet.write_string(row, col, value, fmt)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
+        sheet.write_string(row, col, value, f)
+        b.remember(sheet, row, col, value)
+    elif value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
+        sheet.write_string(row, col, voc.DASH, b.fmt("dash", bold))
+    elif unit in voc.MONEY_UNITS:
+        sheet.write_number(row, col, round_vnd(float(value)), f)
     else:
-        sheet.write_number(row, col, float(value), fmt)
+        sheet.write_number(row, col, float(value), f)
 
 
 def _quote(sheet_name: str) -> str:
@@ -182,7 +220,7 @@ def _quote(sheet_name: str) -> str:
 
 def workbook_bytes(
     result: Evaluation,
-    lang: str = "vi",
+    lang: str | None = None,
     register: pd.DataFrame | None = None,
     simulation: Mapping[str, pd.DataFrame] | None = None,
     sensitivity: Mapping[str, pd.DataFrame] | None = None,
@@ -193,7 +231,8 @@ def workbook_bytes(
     Parameters
     ----------
     result : Evaluation
-    lang : {"vi", "en"}
+    lang : {"vi", "en"}, optional
+        Default :data:`costmodel.options.lang`.
     register : pandas.DataFrame, optional
         The assumptions register, to show each input's register entry.
     simulation : mapping, optional
@@ -207,111 +246,133 @@ def workbook_bytes(
     bytes
         The .xlsx file's content.
     """
-    provenance = provenance or Provenance()
+    names = Names(result.scenario, lang)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    fmt = _Formats(book)
-    names = {k: v[lang] for k, v in _SHEETS.items()}
-    sheets = {k: book.add_worksheet(names[k]) for k in ("summary", "budget", "ledger", "inputs")}
+    b = _Book(buffer, result, names, provenance or Provenance())
+    sheet_names = {k: b.t(f"sheet.{k}") for k in ("summary", "estimate", "ledger", "inputs", "risk", "sensitivity", "about")}
+    order = ["summary", "estimate", "ledger", "inputs"]
     if simulation:
-        sheets["risk"] = book.add_worksheet(names["risk"])
+        order.append("risk")
     if sensitivity:
-        sheets["sensitivity"] = book.add_worksheet(names["sensitivity"])
-    sheets["about"] = book.add_worksheet(names["about"])
+        order.append("sensitivity")
+    order.append("about")
+    sheets = {k: b.book.add_worksheet(sheet_names[k]) for k in order}
 
-    rate_cell, n_cell = _write_about(sheets["about"], result, lang, provenance, fmt)
-    about = _quote(names["about"])
-    ledger_info = _write_ledger(sheets["ledger"], result, lang, fmt)
-    _write_summary(
-        sheets["summary"],
-        result,
-        lang,
-        fmt,
-        _quote(names["ledger"]),
-        ledger_info,
-        f"{about}!{rate_cell}",
-        f"{about}!{n_cell}",
-    )
-    _write_budget(sheets["budget"], result, lang, fmt, _quote(names["ledger"]), ledger_info)
-    _write_inputs(sheets["inputs"], result, lang, fmt, register)
+    rate_cell, n_cell = _write_about(b, sheets["about"])
+    about = _quote(sheet_names["about"])
+    ledger = _write_ledger(b, sheets["ledger"])
+    ledger.sheet = _quote(sheet_names["ledger"])
+    _write_summary(b, sheets["summary"], ledger, f"{about}!{rate_cell}", f"{about}!{n_cell}")
+    _write_estimate(b, sheets["estimate"], ledger)
+    _write_inputs(b, sheets["inputs"], register)
     if simulation:
-        _write_tables(
-            sheets["risk"],
-            [(_t("sim_title", lang), simulation.get("summary")), (_t("sim_budget", lang), simulation.get("budget"))],
-            fmt,
-        )
+        _write_risk(b, sheets["risk"], simulation)
     if sensitivity:
-        _write_tables(
-            sheets["sensitivity"],
-            [
-                (_t("switching", lang), sensitivity.get("switching")),
-                (_t("tornado", lang), sensitivity.get("tornado")),
-                (_t("sobol", lang), sensitivity.get("sobol")),
-            ],
-            fmt,
-        )
-    book.close()
+        _write_sensitivity(b, sheets["sensitivity"], sensitivity)
+    sheets["summary"].activate()
+    b.book.close()
     return buffer.getvalue()
 
 
+# ---------------------------------------------------------------------------
+# Ledger
+# ---------------------------------------------------------------------------
+
+#: Ledger sheet columns: the two keys of the formulas, then the ledger's own columns.
+_LEDGER_SHEET = ["option_no", LEDGER_COLUMNS[0], "item_no", *LEDGER_COLUMNS[1:]]
+
+
 @dataclass
-class _LedgerInfo:
-    rows: int
-    columns: dict[str, str]  # column name -> absolute range, e.g. $A$2:$A$120
-    nominal: list[float]  # rounded nominal per row
-    pv: list[float]  # cached present value per row
-    option: list[str]
-    year: list[int]
-    budget: list[str]
-    kind: list[str]
+class _Ledger:
+    """Where the ledger sheet's columns are, and its rounded amounts (for cached values)."""
+
+    sheet: str = ""
+    ranges: dict[str, str] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+
+    def ref(self, column: str) -> str:
+        return f"{self.sheet}!{self.ranges[column]}"
+
+    def total(self, column: str, **match) -> float:
+        """Sum of a rounded column over the rows matching ``match`` (``kind`` may be a set)."""
+        out = 0.0
+        for r in self.rows:
+            if all((r[k] in v) if isinstance(v, set | frozenset) else r[k] == v for k, v in match.items()):
+                out += r[column]
+        return out
 
 
-def _write_ledger(sheet, result: Evaluation, lang: str, fmt: _Formats) -> _LedgerInfo:
-    led = result.ledger
-    _headers(sheet, 0, [label(c, lang) for c in LEDGER_COLUMNS], fmt.header)
-    col = {c: i for i, c in enumerate(LEDGER_COLUMNS)}
-    info = _LedgerInfo(len(led), {}, [], [], [], [], [], [])
-    for r, row in enumerate(led.itertuples(index=False), start=1):
+def _write_ledger(b: _Book, sheet) -> _Ledger:
+    s = b.result.scenario
+    led = b.result.ledger
+    head = _title_block(b, sheet, "wb.title_ledger", "wb.unit_line_mixed")
+    headers = [
+        b.t("wb.option_no"),
+        column_header("option", b.lang),
+        b.t("wb.item_no"),
+        *(column_header(c, b.lang) for c in _LEDGER_SHEET[3:]),
+    ]
+    _headers(b, sheet, head, headers)
+    col = {c: i for i, c in enumerate(_LEDGER_SHEET)}
+    option_no = {o.id: k for k, o in enumerate(s.options, start=1)}
+    item_no = {(o.id, it.name): it.position for o in s.options for it in o.items}
+    out = _Ledger()
+    for r, row in enumerate(led.itertuples(index=False), start=head + 1):
         nominal = round_vnd(row.nominal)
+        before = round_vnd(row.before_vat)
         pv = nominal * row.discount_factor
-        budget, kind = label(row.budget, lang), label(row.kind, lang)
-        sheet.write_string(r, col["option"], row.option)
-        sheet.write_string(r, col["item"], row.item)
-        sheet.write_string(r, col["category"], row.category)
-        sheet.write_string(r, col["budget"], budget)
-        sheet.write_string(r, col["kind"], kind)
-        sheet.write_number(r, col["year"], int(row.year))
-        sheet.write_number(r, col["quantity"], float(row.quantity), fmt.number)
-        sheet.write_number(r, col["unit_price"], round_vnd(row.unit_price), fmt.vnd)
-        sheet.write_number(r, col["nominal"], nominal, fmt.vnd)
-        sheet.write_number(r, col["real"], round_vnd(row.real), fmt.vnd)
-        sheet.write_number(r, col["discount_factor"], float(row.discount_factor), fmt.factor)
+        record = {
+            "option_no": option_no[row.option],
+            "item_no": item_no[(row.option, row.item)],
+            "budget": row.budget,
+            "kind": row.kind,
+            "year": int(row.year),
+            "before_vat": before,
+            "vat": nominal - before,
+            "nominal": nominal,
+            "present_value": pv,
+        }
+        out.rows.append(record)
+        _write(b, sheet, r, col["option_no"], record["option_no"], "count")
+        _write(b, sheet, r, col["option"], b.names.option_short(row.option))
+        _write(b, sheet, r, col["item_no"], record["item_no"], "count")
+        _write(b, sheet, r, col["item"], row.item)
+        _write(b, sheet, r, col["category"], b.names.category(row.category))
+        _write(b, sheet, r, col["budget"], b.names.budget(row.budget))
+        _write(b, sheet, r, col["kind"], b.names.kind(row.kind))
+        _write(b, sheet, r, col["year"], int(row.year), "year")
+        _write(b, sheet, r, col["quantity"], float(row.quantity), "number")
+        _write(b, sheet, r, col["unit_price"], row.unit_price, "VND")
+        _write(b, sheet, r, col["before_vat"], before, "VND")
+        vat = f"={xl_rowcol_to_cell(r, col['nominal'])}-{xl_rowcol_to_cell(r, col['before_vat'])}"
+        sheet.write_formula(r, col["vat"], vat, b.fmt("VND"), nominal - before)
+        _write(b, sheet, r, col["nominal"], nominal, "VND")
+        _write(b, sheet, r, col["real"], row.real, "VND")
+        _write(b, sheet, r, col["discount_factor"], float(row.discount_factor), "factor")
         formula = f"={xl_rowcol_to_cell(r, col['nominal'])}*{xl_rowcol_to_cell(r, col['discount_factor'])}"
-        sheet.write_formula(r, col["present_value"], formula, fmt.vnd, pv)
-        sheet.write_string(r, col["source"], row.source)
-        info.nominal.append(nominal)
-        info.pv.append(pv)
-        info.option.append(row.option)
-        info.year.append(int(row.year))
-        info.budget.append(budget)
-        info.kind.append(kind)
-    last = max(len(led), 1)
+        sheet.write_formula(r, col["present_value"], formula, b.fmt("VND"), pv)
+        _write(b, sheet, r, col["source"], row.source)
+    first, last = head + 1, head + max(len(led), 1)
     for name, c in col.items():
-        info.columns[name] = f"{xl_rowcol_to_cell(1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
-    _setup(sheet, len(led), len(LEDGER_COLUMNS), [10, 36, 14, 18, 14, 7, 10, 16, 18, 18, 11, 18, 48])
-    return info
+        out.ranges[name] = f"{xl_rowcol_to_cell(first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+    if len(led):
+        sheet.autofilter(head, 0, last, len(_LEDGER_SHEET) - 1)
+    _print_setup(b, sheet, head, [6, 18, 6, 36, 16, 16, 12, 7, 10, 15, 17, 15, 17, 17, 10, 17, 50])
+    return out
 
 
-def _write_summary(
-    sheet, result: Evaluation, lang: str, fmt: _Formats, ledger: str, info: _LedgerInfo, rate_ref: str, n_ref: str
-) -> None:
+# ---------------------------------------------------------------------------
+# Summary
+# ---------------------------------------------------------------------------
+
+
+def _write_summary(b: _Book, sheet, ledger: _Ledger, rate_ref: str, n_ref: str) -> None:
+    s = b.result.scenario
+    head = _title_block(b, sheet, "wb.title_summary")
     cols = [
         "rank",
+        "option_no",
         "option",
-        "name",
         "pv_cost",
         "nominal_outlay",
         "residual_value",
@@ -323,55 +384,37 @@ def _write_summary(
         "simple_payback_year",
         "discounted_payback_year",
     ]
-    _headers(sheet, 0, [label(c, lang) for c in cols], fmt.header)
+    _headers(b, sheet, head, [b.t("wb.option_no") if c == "option_no" else column_header(c, b.lang) for c in cols])
     c = {name: i for i, name in enumerate(cols)}
-    residual = label("residual", lang).replace('"', '""')
-    summary = result.summary.sort_values("rank", kind="stable").reset_index(drop=True)
-    rows = {opt: r + 1 for r, opt in enumerate(summary["option"])}
-    pv_cached = {}
-    for opt in summary["option"]:
-        pv_cached[opt] = sum(p for p, o in zip(info.pv, info.option, strict=True) if o == opt)
-    r_val, n_val = result.scenario.discount_rate, result.scenario.n_years
-    for r, row in enumerate(summary.itertuples(index=False), start=1):
-        opt_cell = xl_rowcol_to_cell(r, c["option"])
-        sheet.write_number(r, c["rank"], int(row.rank))
-        sheet.write_string(r, c["option"], row.option)
-        sheet.write_string(r, c["name"], row.name)
+    option_no = {o.id: k for k, o in enumerate(s.options, start=1)}
+    summary = b.result.summary.sort_values("rank", kind="stable").reset_index(drop=True)
+    rows = {opt: head + 1 + r for r, opt in enumerate(summary["option"])}
+    residual = b.names.kind("residual").replace('"', '""')
+    r_val, n_val = s.discount_rate, s.n_years
+    pv_cached = {opt: ledger.total("present_value", option_no=option_no[opt]) for opt in summary["option"]}
+    for row in summary.itertuples(index=False):
+        r = rows[row.option]
+        key_cell = xl_rowcol_to_cell(r, c["option_no"])
+        _write(b, sheet, r, c["rank"], int(row.rank), "count")
+        _write(b, sheet, r, c["option_no"], option_no[row.option], "count")
+        _write(b, sheet, r, c["option"], b.names.option(row.option))
+        by_option = f"{ledger.ref('option_no')},{key_cell}"
         pv = pv_cached[row.option]
-        sheet.write_formula(
-            r,
-            c["pv_cost"],
-            f"=SUMIFS({ledger}!{info.columns['present_value']},{ledger}!{info.columns['option']},{opt_cell})",
-            fmt.vnd,
-            pv,
-        )
-        outlay = sum(
-            v
-            for v, o, k in zip(info.nominal, info.option, info.kind, strict=True)
-            if o == row.option and k != label("residual", lang)
-        )
+        sheet.write_formula(r, c["pv_cost"], f"=SUMIFS({ledger.ref('present_value')},{by_option})", b.fmt("VND"), pv)
+        outlay = ledger.total("nominal", option_no=option_no[row.option], kind={"cost", "replacement", "contingency"})
         sheet.write_formula(
             r,
             c["nominal_outlay"],
-            f"=SUMIFS({ledger}!{info.columns['nominal']},{ledger}!{info.columns['option']},{opt_cell},"
-            f'{ledger}!{info.columns["kind"]},"<>{residual}")',
-            fmt.vnd,
+            f'=SUMIFS({ledger.ref("nominal")},{by_option},{ledger.ref("kind")},"<>{residual}")',
+            b.fmt("VND"),
             outlay,
         )
-        res = (
-            -sum(
-                v
-                for v, o, k in zip(info.nominal, info.option, info.kind, strict=True)
-                if o == row.option and k == label("residual", lang)
-            )
-            + 0.0
-        )
+        res = -ledger.total("nominal", option_no=option_no[row.option], kind="residual") + 0.0
         sheet.write_formula(
             r,
             c["residual_value"],
-            f"=-SUMIFS({ledger}!{info.columns['nominal']},{ledger}!{info.columns['option']},{opt_cell},"
-            f'{ledger}!{info.columns["kind"]},"{residual}")',
-            fmt.vnd,
+            f'=-SUMIFS({ledger.ref("nominal")},{by_option},{ledger.ref("kind")},"{residual}")',
+            b.fmt("VND"),
             res,
         )
         pv_cell = xl_rowcol_to_cell(r, c["pv_cost"])
@@ -380,46 +423,93 @@ def _write_summary(
             r,
             c["eac"],
             f"=IF({rate_ref}=0,{pv_cell}/{n_ref},{pv_cell}*{rate_ref}/(1-(1+{rate_ref})^(-{n_ref})))",
-            fmt.vnd,
+            b.fmt("VND"),
             eac,
         )
-        _cell(sheet, r, c["unit_cost"], None if pd.isna(row.unit_cost) else round_vnd(row.unit_cost), fmt.vnd)
-        if row.option != result.scenario.baseline:
-            base_cell = xl_rowcol_to_cell(rows[result.scenario.baseline], c["pv_cost"])
-            sheet.write_formula(r, c["net_savings"], f"={base_cell}-{pv_cell}", fmt.vnd, pv_cached[result.scenario.baseline] - pv)
-        _cell(sheet, r, c["sir"], row.sir, fmt.ratio)
-        _cell(sheet, r, c["airr"], row.airr, fmt.rate)
+        _write(b, sheet, r, c["unit_cost"], row.unit_cost, "VND")
+        if row.option != s.baseline:
+            base_cell = xl_rowcol_to_cell(rows[s.baseline], c["pv_cost"])
+            sheet.write_formula(r, c["net_savings"], f"={base_cell}-{pv_cell}", b.fmt("VND"), pv_cached[s.baseline] - pv)
+        else:
+            _write(b, sheet, r, c["net_savings"], None, "VND")
+        _write(b, sheet, r, c["sir"], row.sir, "ratio")
+        _write(b, sheet, r, c["airr"], row.airr, "%")
         for key in ("simple_payback_year", "discounted_payback_year"):
             value = getattr(row, key)
-            if not pd.isna(value):
-                sheet.write_number(r, c[key], int(value))
-    note_row = len(summary) + 2
-    sheet.write_string(note_row, 0, _t("formula_note", lang))
-    _setup(sheet, len(summary), len(cols), [8, 10, 40, 20, 20, 18, 18, 16, 20, 8, 9, 12, 12])
+            _write(b, sheet, r, c[key], None if pd.isna(value) else int(value), "year")
+    note = head + len(summary) + 2
+    sheet.write_string(note, 0, b.t("wb.baseline_note", name=b.names.option(s.baseline)), b.italic)
+    sheet.merge_range(note + 1, 0, note + 3, len(cols) - 1, b.t("wb.formula_note"), b.wrap)
+    _print_setup(b, sheet, head, [8, 6, 34, 17, 17, 15, 16, 14, 17, 7, 8, 10, 10], one_page=True)
 
 
-def _write_budget(sheet, result: Evaluation, lang: str, fmt: _Formats, ledger: str, info: _LedgerInfo) -> None:
-    cols = ["option", "year", "budget", "nominal"]
-    _headers(sheet, 0, [label(c, lang) for c in cols], fmt.header)
-    residual = label("residual", lang).replace('"', '""')
-    for r, row in enumerate(result.budget.itertuples(index=False), start=1):
-        budget = label(row.budget, lang)
-        sheet.write_string(r, 0, row.option)
-        sheet.write_number(r, 1, int(row.year))
-        sheet.write_string(r, 2, budget)
-        cached = sum(
-            v
-            for v, o, y, b, k in zip(info.nominal, info.option, info.year, info.budget, info.kind, strict=True)
-            if o == row.option and y == row.year and b == budget and k != label("residual", lang)
-        )
-        a, y, b = (xl_rowcol_to_cell(r, i) for i in range(3))
-        formula = (
-            f"=SUMIFS({ledger}!{info.columns['nominal']},{ledger}!{info.columns['option']},{a},"
-            f"{ledger}!{info.columns['year']},{y},{ledger}!{info.columns['budget']},{b},"
-            f'{ledger}!{info.columns["kind"]},"<>{residual}")'
-        )
-        sheet.write_formula(r, 3, formula, fmt.vnd, cached)
-    _setup(sheet, len(result.budget), len(cols), [12, 8, 26, 22])
+# ---------------------------------------------------------------------------
+# Estimate (dự toán) in the appraiser's form
+# ---------------------------------------------------------------------------
+
+
+def _write_estimate(b: _Book, sheet, ledger: _Ledger) -> None:
+    from costmodel.reports.estimate import estimate_layout
+
+    s = b.result.scenario
+    years = [int(y) for y in s.years]
+    head = _title_block(b, sheet, "wb.title_estimate")
+    headers = [b.t("wb.stt"), b.t("wb.content"), b.t("wb.breakdown"), *map(str, years), column_header("total", b.lang)]
+    ncols = len(headers)
+    year_col = {y: 3 + j for j, y in enumerate(years)}
+    total_col = 3 + len(years)
+    _headers(b, sheet, head, headers)
+    contingency_kind = b.names.kind("contingency").replace('"', '""')
+    residual_kind = b.names.kind("residual").replace('"', '""')
+    key = xl_col_to_name(2)
+    layout = estimate_layout(b.result, b.names)
+    first_row = head + 1
+    for i, row in enumerate(layout):
+        r = first_row + i
+        bold = row.kind in ("subtotal", "total")
+        if row.kind == "option":
+            sheet.merge_range(r, 0, r, ncols - 1, row.title, b.subtitle)
+            continue
+        if row.part is None:  # section or category heading
+            _write(b, sheet, r, 0, row.number, "text", True)
+            sheet.merge_range(r, 1, r, ncols - 1, row.title, b.fmt("text", True))
+            continue
+        label = column_header(row.part, b.lang)
+        _write(b, sheet, r, 0, row.number, "text", bold)
+        _write(b, sheet, r, 1, row.title, "text", bold)
+        _write(b, sheet, r, 2, label, "text", bold)
+        for y in years:
+            c = year_col[y]
+            if row.kind == "line":
+                if row.line == "item":
+                    criteria = (
+                        f"{ledger.ref('option_no')},{row.option_no},{ledger.ref('item_no')},{row.position},"
+                        f'{ledger.ref("kind")},"<>{contingency_kind}",{ledger.ref("kind")},"<>{residual_kind}"'
+                    )
+                else:
+                    criteria = (
+                        f"{ledger.ref('option_no')},{row.option_no},"
+                        f'{ledger.ref("budget")},"{b.names.budget(row.budget)}",{ledger.ref("kind")},"{contingency_kind}"'
+                    )
+                formula = f"=SUMIFS({ledger.ref(row.part)},{criteria},{ledger.ref('year')},{y})"
+            else:
+                col = xl_col_to_name(c)
+                terms = []
+                for a, z in row.sums:
+                    top, bottom = first_row + a + 1, first_row + z + 1
+                    terms.append(f'SUMIF(${key}${top}:${key}${bottom},"{label}",{col}{top}:{col}{bottom})')
+                formula = "=" + ("+".join(terms) if terms else "0")
+            sheet.write_formula(r, c, formula, b.fmt("VND", bold), row.values[y])
+        first, last = xl_rowcol_to_cell(r, year_col[years[0]]), xl_rowcol_to_cell(r, year_col[years[-1]])
+        sheet.write_formula(r, total_col, f"=SUM({first}:{last})", b.fmt("VND", bold), row.total)
+    note = first_row + len(layout) + 1
+    sheet.merge_range(note, 0, note + 2, ncols - 1, b.t("wb.estimate_note"), b.wrap)
+    _print_setup(b, sheet, head, [8, 44, 16, *([16] * len(years)), 18])
+
+
+# ---------------------------------------------------------------------------
+# Assumptions
+# ---------------------------------------------------------------------------
 
 
 def _register_lookup(register: pd.DataFrame | None) -> dict[str, dict]:
@@ -428,183 +518,259 @@ def _register_lookup(register: pd.DataFrame | None) -> dict[str, dict]:
     return {r["id"]: r for r in register.to_dict("records")}
 
 
-def _write_inputs(sheet, result: Evaluation, lang: str, fmt: _Formats, register: pd.DataFrame | None) -> None:
-    s = result.scenario
+def _register_value(b: _Book, entry: dict) -> str:
+    """A register value for readers: a number in the reader's format, else a citation of the row."""
+    raw = str(entry["value"]).strip()
+    try:
+        value = float(raw.replace("_", ""))
+    except ValueError:
+        return f"{entry['id']}: {raw} {entry['unit']}".strip()
+    unit = "" if entry["unit"] in ("", "-") else f" {entry['unit']}"
+    digits = 0 if value.is_integer() else min(6, len(raw.split(".")[-1]))
+    return f"{entry['id']}: {voc.number(value, digits, b.lang)}{unit}"
+
+
+def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
+    s = b.result.scenario
+    n = b.names
     reg = _register_lookup(register)
+    head = _title_block(b, sheet, "wb.title_inputs", "wb.unit_line_mixed")
     cols = [
-        "what",
-        "key",
-        "value",
-        "distribution",
-        "per",
-        "escalation",
-        "vat",
-        "source",
-        "register",
-        "reg_value",
-        "reg_unit",
-        "reg_type",
-        "reg_conf",
-        "reg_source",
+        "wb.what",
+        "wb.input",
+        "wb.value",
+        "wb.value_unit",
+        "wb.distribution",
+        "wb.escalation",
+        "wb.vat",
+        "col.source",
+        "wb.register_ids",
+        "wb.register_value",
+        "wb.register_type",
+        "wb.register_confidence",
+        "wb.register_source",
     ]
-    _headers(sheet, 0, [_t(c, lang) if c in _T else label(c, lang) for c in cols], fmt.header)
-    rows: list[list] = []
+    _headers(b, sheet, head, [b.t(c) for c in cols])
+    rows: list[tuple[list, list[str]]] = []
 
     def reg_cells(source: str) -> list:
         ids = cited_ids(source)
         entry = reg.get(ids[0]) if ids else None
         if entry is None:
-            return [", ".join(ids), None, None, None, None, None]
-        return [", ".join(ids), entry["value"], entry["unit"], entry["type"], entry["confidence"], entry["source"]]
+            return [", ".join(ids), "", "", "", ""]
+        kinds = [f"register.{entry['type']}", f"register.{entry['confidence']}"]
+        return [
+            ", ".join(ids),
+            _register_value(b, entry),
+            *(b.t(k) if voc.has(k) else entry[k.split(".")[0]] for k in kinds),
+            f"{entry['id']}: {entry['source']}",
+        ]
 
-    def describe(inp) -> str:
-        if inp is None:
+    def describe(inp: Input | None, label: str) -> str:
+        if inp is None or inp.kind == "const":
             return ""
         if inp.kind == "expr":
-            return inp.expr.text
-        d = inp.dist
-        return f"{d.kind}(" + ", ".join(f"{k}={v:g}" for k, v in d.params.items()) + ")"
+            return n.expression(inp.expr)
+        return n.distribution(inp.dist, label)
 
+    text_units = ["text", "text", "value", "text", "text", "%", "%", "text", "text", "text", "text", "text", "text"]
     rate_key = "real_discount_rate" if s.real_discount_rate is not None else "discount_rate"
     rate_value = s.real_discount_rate if s.real_discount_rate is not None else s.discount_rate
-    for key, value in (
-        (rate_key, rate_value),
-        ("inflation", s.inflation),
-        ("vat", s.vat),
-        ("base_year", s.base_year),
-        ("timing", s.timing),
-    ):
+    general = [
+        (rate_key, rate_value, "%"),
+        ("inflation", s.inflation, "%"),
+        ("vat", s.vat, "%"),
+        ("base_year", s.base_year, "year"),
+        ("timing", n.term(f"timing.{s.timing}"), "text"),
+    ]
+    for key, value, unit in general:
+        label = f"scenario.{key}"
+        inp = s.inputs.get(("scenario", key))
         rows.append(
-            [
-                _t("scenario", lang),
-                f"scenario.{key}",
-                value,
-                describe(s.inputs.get(("scenario", key))),
-                None,
-                None,
-                None,
-                "",
-                "",
-                None,
-                None,
-                None,
-                None,
-                None,
-            ]
+            ([b.t("wb.kind_scenario"), n.term(f"field.{key}"), value, "", describe(inp, label), None, None, "", *[""] * 5], unit)
         )
     for name, p in s.parameters.items():
-        central = p.central if hasattr(p, "central") else p
-        source = getattr(p, "source", "")
+        central = p.central if isinstance(p, Input) else float(p)
+        source = p.source if isinstance(p, Input) else ""
+        unit_text = p.unit if isinstance(p, Input) else ""
         rows.append(
-            [
-                _t("parameter", lang),
-                name,
-                central,
-                describe(p if hasattr(p, "kind") else None),
-                None,
-                None,
-                None,
-                source,
-                *reg_cells(source),
-            ]
+            (
+                [
+                    b.t("wb.kind_parameter"),
+                    n.parameter(name),
+                    n.input_value(name, central),
+                    unit_text,
+                    describe(p if isinstance(p, Input) else None, name),
+                    None,
+                    None,
+                    source,
+                    *reg_cells(source),
+                ],
+                "text",
+            )
         )
     for did, drv in s.drivers.items():
-        values = ", ".join(f"{v:g}" for v in drv.values)
+        values = "; ".join(f"{y}: {n.number(v)}" for y, v in zip(s.years, drv.values, strict=True))
         rows.append(
-            [
-                _t("driver", lang),
-                f"drivers.{did} [{drv.unit}]",
-                values,
-                "",
-                None,
-                None,
-                None,
-                drv.source,
-                *reg_cells(drv.source),
-            ]
+            ([b.t("wb.kind_driver"), n.driver(did), values, drv.unit, "", None, None, drv.source, *reg_cells(drv.source)], "text")
         )
     for opt in s.options:
         for item in opt.items:
+            label = f"options.{opt.id}.{item.label}.price"
             inp = s.inputs.get(("item", opt.id, item.position, "price"))
             rows.append(
-                [
-                    _t("item", lang),
-                    f"{opt.id}.{item.label}",
-                    item.price,
-                    describe(inp),
-                    item.per,
-                    item.escalation,
-                    item.vat,
-                    item.source,
-                    *reg_cells(item.source),
-                ]
+                (
+                    [
+                        b.t("wb.kind_item"),
+                        b.t("wb.item_of_option", item=item.name, option=opt.display_name),
+                        item.price,
+                        n.per(item.per),
+                        describe(inp, label),
+                        item.escalation,
+                        item.vat,
+                        item.source,
+                        *reg_cells(item.source),
+                    ],
+                    "VND",
+                )
             )
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            f = None
-            if cols[c] == "value" and isinstance(value, float) and abs(value) >= 1000:
-                f = fmt.vnd
-            elif cols[c] in ("escalation", "vat"):
-                f = fmt.rate
-            _cell(sheet, r, c, value, f)
-    _setup(sheet, len(rows), len(cols), [12, 40, 16, 26, 8, 10, 7, 48, 20, 22, 14, 12, 11, 40])
+    if s.contingency is not None:
+        c = s.contingency
+        rows.append(
+            (
+                [
+                    b.t("wb.kind_contingency"),
+                    n.term("field.contingency"),
+                    c.share,
+                    "",
+                    "",
+                    None,
+                    None,
+                    c.source,
+                    *reg_cells(c.source),
+                ],
+                "%",
+            )
+        )
+    for r, (values, value_unit) in enumerate(rows, start=head + 1):
+        for col, value in enumerate(values):
+            unit = value_unit if text_units[col] == "value" else text_units[col]
+            if unit == "%" and value is None:
+                _write(b, sheet, r, col, "", "text")
+            else:
+                _write(b, sheet, r, col, value, unit if not isinstance(value, str) else "text")
+    if rows:
+        sheet.autofilter(head, 0, head + len(rows), len(cols) - 1)
+    _print_setup(b, sheet, head, [11, 40, 16, 12, 34, 10, 9, 44, 20, 24, 13, 11, 44])
 
 
-def _write_tables(sheet, tables: list[tuple[str, pd.DataFrame | None]], fmt: _Formats) -> None:
-    r = 0
-    first_header = None
-    for title, table in tables:
-        if table is None or table.empty:
-            continue
-        sheet.write_string(r, 0, title, fmt.bold)
+# ---------------------------------------------------------------------------
+# Risk and sensitivity tables
+# ---------------------------------------------------------------------------
+
+
+def _write_table(b: _Book, sheet, r: int, title: str, table: pd.DataFrame, columns: list[str], extra: dict | None = None) -> int:
+    """A reader table with native numbers: values formatted by their column's unit."""
+    sheet.write_string(r, 0, title, b.subtitle)
+    r += 1
+    extra = extra or {}
+    _headers(b, sheet, r, [extra[c][0] if c in extra else column_header(c, b.lang) for c in columns])
+    header = r
+    for rec in table.to_dict("records"):
         r += 1
-        if first_header is None:
-            first_header = r
-        _headers(sheet, r, [str(c) for c in table.columns], fmt.header)
-        for row in table.itertuples(index=False):
-            r += 1
-            for c, value in enumerate(row):
-                column = str(table.columns[c])
-                is_money = isinstance(value, float) and abs(value) >= 1000 and not column.startswith(("prob", "S1", "ST"))
-                _cell(sheet, r, c, round_vnd(value) if is_money else value, fmt.vnd if is_money else None)
-        r += 2
-    for c in range(12):
-        sheet.set_column(c, c, 18)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
+        for c, colname in enumerate(columns):
+            if colname in extra:
+                _write(b, sheet, r, c, extra[colname][1](rec))
+                continue
+            unit = column_unit(colname)
+            value = rec[colname]
+            if unit == "option":
+                _write(b, sheet, r, c, b.names.option(value) if value else voc.DASH)
+            elif unit == "target":
+                _write(b, sheet, r, c, b.names.target(value, rec.get("minuend", ""), rec.get("subtrahend", "")))
+            elif unit == "input":
+                _write(b, sheet, r, c, b.names.input(value))
+            elif unit == "input_value":
+                _write(b, sheet, r, c, value, b.names.input_unit(rec["input"]))
+            elif unit in voc.NAME_UNITS:
+                _write(b, sheet, r, c, b.names.term(f"{unit}.{value}"))
+            else:
+                _write(b, sheet, r, c, value, unit)
+    return r + 3 if r > header else r + 2
 
 
-def _write_about(sheet, result: Evaluation, lang: str, provenance: Provenance, fmt: _Formats) -> tuple[str, str]:
-    s = result.scenario
+def _write_risk(b: _Book, sheet, simulation: Mapping[str, pd.DataFrame]) -> None:
+    head = _title_block(b, sheet, "wb.title_risk", "wb.unit_line_mixed")
+    r = head
+    draws = voc.number(b.provenance.draws, 0, b.lang) if b.provenance.draws else voc.DASH
+    summary = simulation.get("summary")
+    if summary is not None and len(summary):
+        cols = ["option", "mean", "sd", "p10", "p50", "p90", "prob_cheapest", "deterministic", "confidence_level"]
+        r = _write_table(b, sheet, r, b.t("wb.sim_title", draws=draws), summary, cols)
+    budget = simulation.get("budget")
+    if budget is not None and len(budget):
+        cols = ["option", "year", "mean", "p50", "p80", "p90", "budget_cap", "prob_over_cap"]
+        r = _write_table(b, sheet, r, b.t("wb.sim_budget"), budget, cols)
+    _print_setup(b, sheet, head + 1, [34, 18, 18, 18, 18, 18, 14, 18, 14])
+
+
+def _write_sensitivity(b: _Book, sheet, sensitivity: Mapping[str, pd.DataFrame]) -> None:
+    from costmodel.reports.narrative import switching_verdict
+
+    head = _title_block(b, sheet, "wb.title_sensitivity", "wb.unit_line_mixed")
+    r = head
+    switching = sensitivity.get("switching")
+    if switching is not None and len(switching):
+        cols = ["input", "central", "search_low", "search_high", "switching_value", "change", "new_cheapest", "verdict"]
+        verdict = (b.t("wb.verdict"), lambda rec: switching_verdict(rec, b.names))
+        r = _write_table(b, sheet, r, b.t("wb.switching"), switching, cols, {"verdict": verdict})
+    tornado = sensitivity.get("tornado")
+    if tornado is not None and len(tornado):
+        cols = ["input", "low", "high", "target", "central_pv", "pv_low", "pv_high", "swing"]
+        r = _write_table(b, sheet, r, b.t("wb.tornado"), tornado, cols)
+    sobol = sensitivity.get("sobol")
+    if sobol is not None and len(sobol):
+        r = _write_table(b, sheet, r, b.t("wb.sobol"), sobol, ["target", "input", "S1", "S1_conf", "ST", "ST_conf"])
+    _print_setup(b, sheet, head + 1, [44, 16, 16, 16, 16, 14, 30, 60])
+
+
+# ---------------------------------------------------------------------------
+# About
+# ---------------------------------------------------------------------------
+
+
+def _write_about(b: _Book, sheet) -> tuple[str, str]:
+    s = b.result.scenario
+    p = b.provenance
+    head = _title_block(b, sheet, "wb.title_about", "wb.unit_line_mixed")
+    generated = f"{voc.date(p.generated.date(), b.lang)} {p.generated:%H:%M} UTC"
     rows = [
-        ("title", s.title),
-        ("file", s.source),
-        ("sha", s.sha256 or "-"),
-        ("version", __version__),
-        ("date", provenance.generated.isoformat()),
-        ("horizon", f"{s.start_year}-{s.end_year}"),
-        ("base", s.base_year),
-        ("rate", s.discount_rate),
-        ("years", s.n_years),
-        ("currency", s.currency),
-        ("draws", provenance.draws if provenance.draws is not None else "-"),
-        ("seed", provenance.seed if provenance.seed is not None else "-"),
-        ("convention", _t("convention_text", lang).format(base=s.base_year, end=s.end_year)),
-        ("rounding", _t("rounding_text", lang)),
+        ("wb.about_title", s.title, "text"),
+        ("wb.about_file", s.source, "text"),
+        ("wb.about_sha", s.sha256 or voc.DASH, "text"),
+        ("wb.about_version", __version__, "text"),
+        ("wb.about_generated", generated, "text"),
+        ("wb.about_horizon", b.t("wb.years_range", start=s.start_year, end=s.end_year), "text"),
+        ("wb.about_base", s.base_year, "year"),
+        ("wb.about_rate", s.discount_rate, "rate"),
+        ("wb.about_years", s.n_years, "count"),
+        ("wb.about_currency", b.t("unit.vnd"), "text"),
+        ("wb.about_draws", voc.number(p.draws, 0, b.lang) if p.draws is not None else voc.DASH, "text"),
+        ("wb.about_seed", str(p.seed) if p.seed is not None else voc.DASH, "text"),
+        ("wb.about_edits", "\n".join(p.edits) if p.edits else b.t("wb.about_none"), "text"),
+        ("wb.about_convention", b.t("wb.convention_text", base=s.base_year, end=s.end_year), "text"),
+        ("wb.about_rounding", b.t("wb.rounding_text"), "text"),
     ]
     cells = {}
-    for r, (key, value) in enumerate(rows):
-        sheet.write_string(r, 0, _t(key, lang), fmt.bold)
-        f = fmt.wrap if key in ("convention", "rounding") else None
-        if key == "rate":
-            sheet.write_number(r, 1, float(value), fmt.rate4)
+    rate4 = b.book.add_format({**b.base, "num_format": "0.0000%", "align": "left"})
+    for r, (key, value, unit) in enumerate(rows, start=head):
+        sheet.write_string(r, 0, b.t(key), b.bold)
+        if unit == "rate":
+            sheet.write_number(r, 1, float(value), rate4)
+        elif unit == "text":
+            sheet.write_string(r, 1, str(value), b.wrap)
         else:
-            _cell(sheet, r, 1, value, f)
+            sheet.write_number(r, 1, float(value), b.book.add_format({**b.base, "align": "left"}))
         cells[key] = xl_rowcol_to_cell(r, 1, True, True)
-    sheet.set_column(0, 0, 36)
-    sheet.set_column(1, 1, 90)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    return cells["rate"], cells["years"]
+    _print_setup(b, sheet, head - 1, [36, 100])
+    return cells["wb.about_rate"], cells["wb.about_years"]

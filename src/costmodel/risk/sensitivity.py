@@ -12,14 +12,17 @@ the discount rate at +/- that percentage.
 
 * **Tornado** (HM Treasury Green Book 2022, Annex A5; GAO-20-195G ch. 12):
   each input at its low and high value, the others at their central values;
-  the effect on each option's pv_cost and on the difference between the two
-  cheapest options (second minus cheapest at the central values).
+  the effect on each option's pv_cost and on the gap between the two
+  cheapest options (second minus cheapest at the central values; ``target =
+  "gap"``).
 * **Switching value** (Green Book 2022, 5.68): the value of one input at which
   the cheapest option changes: the root of ``g(x) = min_{o != best} pv_o(x) -
-  pv_best(x)``, bracketed on a grid and refined with ``scipy.optimize.brentq``;
-  "does not switch" when ``g`` keeps its sign over the search range (the
-  distribution's support, or P0.1-P99.9 for unbounded ones; for plain numbers
-  0 to 3 x the central value, or -1 to 1 around a central value of 0).
+  pv_best(x)``, bracketed on a grid and refined with ``scipy.optimize.brentq``,
+  searched only inside the input's *plausible range* (:func:`plausible_range`):
+  an explicit ``range`` from the scenario file; else the distribution's
+  support (P0.1-P99.9 for unbounded ones); else 50 %-200 % of the central
+  value for plain numbers and 0 %-15 % for rates; never below 0 for a price or
+  a rate. No root in the range means the ranking does not change there.
 * **Two-way grid**: the preferred option for each pair of values of two inputs.
 * **Sobol indices** (Sobol' 2001; Saltelli et al. 2010) with SALib (imported
   only when asked): first-order and total indices of each random input on
@@ -36,13 +39,20 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from costmodel.keys import GAP, is_rate
 from costmodel.ledger import option_arrays
 from costmodel.scenario import Input, Scenario
 from costmodel.values import InputValues
 
 __all__ = [
+    "GAP",
+    "PLAUSIBLE_SHARE",
+    "RATE_RANGE",
+    "SWITCHING_COLUMNS",
+    "TORNADO_COLUMNS",
     "AnalysisInput",
     "analysis_inputs",
+    "plausible_range",
     "evaluate_inputs",
     "sobol_indices",
     "switching_values",
@@ -51,6 +61,10 @@ __all__ = [
 ]
 
 DEFAULT_PERCENT = 0.20
+#: Plausible range of a plain number for switching values: 50 %-200 % of its central value.
+PLAUSIBLE_SHARE = (0.5, 2.0)
+#: Plausible range of a rate (discount rate, inflation, escalation, growth) for switching values. [1/year]
+RATE_RANGE = (0.0, 0.15)
 
 
 @dataclass(frozen=True)
@@ -62,12 +76,14 @@ class AnalysisInput:
     key : str or tuple
         Random-input label, parameter name, or field key for overrides.
     label : str
-        Name shown to readers.
+        The input's label: a parameter name or the key path of a field
+        (``options.rent.items[1] (…).price``, ``scenario.discount_rate``);
+        the report layer names it in words (:class:`costmodel.reports.names.Names`).
     kind : {"random", "param", "field"}
     central, low, high : float
         Central value and the tornado range (P10/P90 or +/- percent).
     search_low, search_high : float
-        Range searched for a switching value.
+        The plausible range searched for a switching value (:func:`plausible_range`).
     """
 
     key: str | tuple
@@ -80,17 +96,61 @@ class AnalysisInput:
     search_high: float
 
 
-def _plain_range(central: float, percent: float) -> tuple[float, float, float, float]:
-    low, high = sorted((central * (1 - percent), central * (1 + percent)))
+def plausible_range(
+    central: float, rate: bool, explicit: tuple[float, float] | None = None, support: tuple[float, float] | None = None
+) -> tuple[float, float]:
+    """Where a switching value of an input is searched.
+
+    Parameters
+    ----------
+    central : float
+        The input's central value.
+    rate : bool
+        Whether the input is a rate or share (default range :data:`RATE_RANGE`).
+    explicit : (float, float), optional
+        A ``range`` given in the scenario file: used as it is.
+    support : (float, float), optional
+        The range of the input's distribution (P0.1-P99.9 when unbounded).
+
+    Returns
+    -------
+    (float, float)
+        Without ``explicit``: the support, else 50 %-200 % of a plain number
+        (:data:`PLAUSIBLE_SHARE`) or 0 %-15 % for a rate; never below 0 when
+        the central value is not negative (no negative price or rate).
+
+    Examples
+    --------
+    >>> plausible_range(400_000, rate=False)
+    (200000.0, 800000.0)
+    >>> plausible_range(0.08, rate=True)
+    (0.0, 0.15)
+    """
+    if explicit is not None:
+        return float(explicit[0]), float(explicit[1])
+    if support is not None:
+        low, high = float(support[0]), float(support[1])
+    elif rate:
+        low, high = min(RATE_RANGE[0], central), max(RATE_RANGE[1], central)
+    else:
+        low, high = sorted((central * PLAUSIBLE_SHARE[0], central * PLAUSIBLE_SHARE[1]))
+    if central >= 0:
+        low = max(low, 0.0)
+    return low, high
+
+
+def _tornado_range(central: float, percent: float) -> tuple[float, float]:
     if central == 0:
-        return -percent, percent, -1.0, 1.0
-    s_lo, s_hi = sorted((0.0, 3 * central))
-    return low, high, s_lo, s_hi
+        return -percent, percent
+    low, high = sorted((central * (1 - percent), central * (1 + percent)))
+    return low, high
 
 
 def analysis_inputs(scenario: Scenario, percent: float = DEFAULT_PERCENT) -> list[AnalysisInput]:
     """The inputs analysed, in scenario order (see the module docstring)."""
     out: list[AnalysisInput] = []
+    explicit = {n: p.range for n, p in scenario.parameters.items() if isinstance(p, Input)}
+    explicit.update({i.label: i.range for i in scenario.inputs.values()})
     for label, dist in scenario.random_inputs.items():
         lo, hi = (float(x) for x in dist.ppf(np.array([0.1, 0.9])))
         s_lo, s_hi = dist.support
@@ -98,22 +158,26 @@ def analysis_inputs(scenario: Scenario, percent: float = DEFAULT_PERCENT) -> lis
             s_lo = float(dist.ppf(np.array([0.001]))[0])
         if not math.isfinite(s_hi):
             s_hi = float(dist.ppf(np.array([0.999]))[0])
-        out.append(AnalysisInput(label, label, "random", dist.central, lo, hi, s_lo, s_hi))
+        search = plausible_range(dist.central, is_rate(scenario, label), explicit.get(label), (s_lo, s_hi))
+        out.append(AnalysisInput(label, label, "random", dist.central, lo, hi, *search))
     for name, p in scenario.parameters.items():
-        if not isinstance(p, Input):
-            out.append(AnalysisInput(name, name, "param", float(p), *_plain_range(float(p), percent)))
+        if not isinstance(p, Input) or p.kind == "const":
+            central = float(p.central if isinstance(p, Input) else p)
+            search = plausible_range(central, is_rate(scenario, name), explicit.get(name))
+            out.append(AnalysisInput(name, name, "param", central, *_tornado_range(central, percent), *search))
     if out:
         return out
     for opt in scenario.options:
         for item in opt.items:
             if item.price > 0:
                 key = ("item", opt.id, item.position, "price")
-                label = f"{opt.id}.{item.label}.price"
-                out.append(AnalysisInput(key, label, "field", item.price, *_plain_range(item.price, percent)))
+                label = f"options.{opt.id}.{item.label}.price"
+                search = plausible_range(item.price, False)
+                out.append(AnalysisInput(key, label, "field", item.price, *_tornado_range(item.price, percent), *search))
     rate_key = "real_discount_rate" if scenario.real_discount_rate is not None else "discount_rate"
     rate = scenario.real_discount_rate if scenario.real_discount_rate is not None else scenario.discount_rate
-    lo, hi = rate * (1 - percent), rate * (1 + percent)
-    out.append(AnalysisInput(("scenario", rate_key), f"scenario.{rate_key}", "field", rate, lo, hi, -0.5, 0.5))
+    lo, hi = _tornado_range(rate, percent)
+    out.append(AnalysisInput(("scenario", rate_key), f"scenario.{rate_key}", "field", rate, lo, hi, *plausible_range(rate, True)))
     return out
 
 
@@ -147,9 +211,10 @@ def tornado(scenario: Scenario, inputs: list[AnalysisInput] | None = None) -> pd
     Returns
     -------
     pandas.DataFrame
-        One row per input x option (and x "difference": second cheapest minus
-        cheapest at the central values), sorted by input order: columns
-        input, low, high, option, central_pv, pv_low, pv_high, swing
+        One row per input x target, in input order. ``target`` is an option id
+        or :data:`GAP` (the option second at the central values, ``minuend``,
+        minus the cheapest, ``subtrahend``). Columns input, low, high, target,
+        minuend, subtrahend, central_pv, pv_low, pv_high, swing
         (``|pv_high - pv_low|``). [VND]
     """
     inputs = inputs if inputs is not None else analysis_inputs(scenario)
@@ -168,17 +233,35 @@ def tornado(scenario: Scenario, inputs: list[AnalysisInput] | None = None) -> pd
     for k, inp in enumerate(inputs):
         lo_row, hi_row = 1 + 2 * k, 2 + 2 * k
         for j, oid in enumerate(ids):
-            rows.append(_tornado_row(inp, oid, pv[0, j], pv[lo_row, j], pv[hi_row, j]))
-        rows.append(_tornado_row(inp, f"{ids[second]} - {ids[best]}", diff[0], diff[lo_row], diff[hi_row]))
-    return pd.DataFrame(rows)
+            rows.append(_tornado_row(inp, oid, "", "", pv[0, j], pv[lo_row, j], pv[hi_row, j]))
+        if len(ids) > 1:
+            rows.append(_tornado_row(inp, GAP, ids[second], ids[best], diff[0], diff[lo_row], diff[hi_row]))
+    return pd.DataFrame(rows, columns=TORNADO_COLUMNS)
 
 
-def _tornado_row(inp: AnalysisInput, option: str, central: float, low: float, high: float) -> dict:
+#: Columns of :func:`tornado`.
+TORNADO_COLUMNS = ["input", "low", "high", "target", "minuend", "subtrahend", "central_pv", "pv_low", "pv_high", "swing"]
+#: Columns of :func:`switching_values`.
+SWITCHING_COLUMNS = [
+    "input",
+    "central",
+    "search_low",
+    "search_high",
+    "cheapest",
+    "switching_value",
+    "change",
+    "new_cheapest",
+]
+
+
+def _tornado_row(inp: AnalysisInput, target: str, minuend: str, subtrahend: str, central: float, low: float, high: float) -> dict:
     return {
         "input": inp.label,
         "low": inp.low,
         "high": inp.high,
-        "option": option,
+        "target": target,
+        "minuend": minuend,
+        "subtrahend": subtrahend,
         "central_pv": float(central),
         "pv_low": float(low),
         "pv_high": float(high),
@@ -187,44 +270,42 @@ def _tornado_row(inp: AnalysisInput, option: str, central: float, low: float, hi
 
 
 def switching_values(scenario: Scenario, inputs: list[AnalysisInput] | None = None, grid: int = 65) -> pd.DataFrame:
-    """Value of each input at which the cheapest option changes.
+    """Value of each input at which the cheapest option changes, inside its plausible range.
 
     Returns
     -------
     pandas.DataFrame
-        Columns input, central, search_low, search_high, cheapest (at the
-        central values), switching_value (NaN if none), change (relative to
-        the central value), new_cheapest, verdict (text).
+        Columns :data:`SWITCHING_COLUMNS`: the input, its central value, the
+        plausible range searched, the cheapest option at the central values,
+        the switching value nearest the central value (NaN when the ranking
+        does not change inside the range), its change relative to the central
+        value, and the option that becomes cheapest beyond it.
     """
     inputs = inputs if inputs is not None else analysis_inputs(scenario)
     ids = [o.id for o in scenario.options]
     best = _best_two(scenario)[0]
     rows = []
     for inp in inputs:
-        xs = np.linspace(inp.search_low, inp.search_high, grid)
-        pv = evaluate_inputs(scenario, {inp: xs}, grid)
-        g = _gap(pv, best)
-        value, new = math.nan, ""
-        sign_change = np.flatnonzero(np.diff(np.sign(g)) != 0)
-        roots = []
-        for i in sign_change:
-            a, b = xs[i], xs[i + 1]
-            if g[i] == 0:
-                roots.append(a)
-                continue
+        value, new, roots = math.nan, "", []
+        if inp.search_high > inp.search_low:
+            xs = np.linspace(inp.search_low, inp.search_high, grid)
+            pv = evaluate_inputs(scenario, {inp: xs}, grid)
+            g = _gap(pv, best)
+            for i in np.flatnonzero(np.diff(np.sign(g)) != 0):
+                a, b = xs[i], xs[i + 1]
+                if g[i] == 0:
+                    roots.append(a)
+                    continue
 
-            def f(x, inp=inp):
-                return float(_gap(evaluate_inputs(scenario, {inp: np.array([x])}, 1), best)[0])
+                def f(x, inp=inp):
+                    return float(_gap(evaluate_inputs(scenario, {inp: np.array([x])}, 1), best)[0])
 
-            roots.append(optimize.brentq(f, a, b, xtol=1e-12 * max(1.0, abs(a), abs(b)), rtol=1e-12))
+                roots.append(optimize.brentq(f, a, b, xtol=1e-12 * max(1.0, abs(a), abs(b)), rtol=1e-12))
         if roots:
             value = min(roots, key=lambda x: abs(x - inp.central))
             beyond = value + (1e-6 * max(1.0, abs(value))) * (1 if value >= inp.central else -1)
             pv_beyond = evaluate_inputs(scenario, {inp: np.array([beyond])}, 1)[0]
             new = ids[int(np.argmin(pv_beyond))]
-            verdict = f"{ids[best]} stays cheapest while {inp.label} {'<' if value > inp.central else '>'} {value:.6g}"
-        else:
-            verdict = f"does not switch within [{inp.search_low:.6g}, {inp.search_high:.6g}]"
         rows.append(
             {
                 "input": inp.label,
@@ -235,10 +316,9 @@ def switching_values(scenario: Scenario, inputs: list[AnalysisInput] | None = No
                 "switching_value": value,
                 "change": (value / inp.central - 1) if roots and inp.central else math.nan,
                 "new_cheapest": new,
-                "verdict": verdict,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SWITCHING_COLUMNS)
 
 
 def _gap(pv: np.ndarray, best: int) -> np.ndarray:
@@ -283,7 +363,8 @@ def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        Columns output, input, S1, S1_conf, ST, ST_conf.
+        Columns target, minuend, subtrahend (as in :func:`tornado`), input,
+        S1, S1_conf, ST, ST_conf.
     """
     from SALib.analyze import sobol as sobol_analyze  # lazy: SALib takes ~1 s to import
     from SALib.sample import sobol as sobol_sample
@@ -301,11 +382,11 @@ def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFr
     pv = option_arrays(scenario, InputValues(scenario, random, u.shape[0])).pv_cost
     best, second = _best_two(scenario)
     ids = [o.id for o in scenario.options]
-    outputs = {oid: pv[:, j] for j, oid in enumerate(ids)}
+    outputs = {(oid, "", ""): pv[:, j] for j, oid in enumerate(ids)}
     if len(ids) > 1:
-        outputs[f"{ids[second]} - {ids[best]}"] = pv[:, second] - pv[:, best]
+        outputs[(GAP, ids[second], ids[best])] = pv[:, second] - pv[:, best]
     rows = []
-    for name, y in outputs.items():
+    for (name, minuend, subtrahend), y in outputs.items():
         if np.ptp(y) == 0:
             res = {
                 "S1": np.zeros(len(labels)),
@@ -318,7 +399,9 @@ def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFr
         for j, label in enumerate(labels):
             rows.append(
                 {
-                    "output": name,
+                    "target": name,
+                    "minuend": minuend,
+                    "subtrahend": subtrahend,
                     "input": label,
                     "S1": float(res["S1"][j]),
                     "S1_conf": float(res["S1_conf"][j]),

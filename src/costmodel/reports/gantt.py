@@ -2,8 +2,9 @@
 
 Baseline bars (grey outline), forecast or actual bars (blue; red for critical
 tasks) with the completed share filled, milestones as diamonds, dependency
-arrows, and the status date and deadline as vertical lines. Labels are
-Vietnamese by default. Artists carry ``gid`` values (``baseline:<id>``,
+arrows, and the status date and deadline as vertical lines. Every word comes
+from the reader vocabulary (Vietnamese by default), months are named in the
+reader's language. Artists carry ``gid`` values (``baseline:<id>``,
 ``forecast:<id>``, ``milestone:<id>``, ``deadline``, ``status-date``) so tests
 can inspect the figure instead of pixels.
 """
@@ -17,22 +18,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from costmodel.reports import vocabulary as voc
+from costmodel.reports.plotting import DateFormatter, plain
 from costmodel.schedule.cpm import Schedule
 from costmodel.schedule.plan import Plan
 from costmodel.schedule.progress import Forecast
 
 __all__ = ["gantt_figure"]
 
-_L = {
-    "baseline": {"vi": "Kế hoạch gốc", "en": "Baseline"},
-    "forecast": {"vi": "Thực hiện / dự báo", "en": "Actual / forecast"},
-    "critical": {"vi": "Đường găng", "en": "Critical path"},
-    "done": {"vi": "Đã hoàn thành", "en": "Completed share"},
-    "milestone": {"vi": "Mốc", "en": "Milestone"},
-    "deadline": {"vi": "Hạn chót", "en": "Deadline"},
-    "status": {"vi": "Ngày báo cáo", "en": "Status date"},
-    "title": {"vi": "Tiến độ: {title}", "en": "Schedule: {title}"},
-}
 _GREY, _BLUE, _RED, _DONE = "#9E9E9E", "#4F81BD", "#C0504D", "#1F3864"
 
 
@@ -40,7 +33,7 @@ def _num(day: dt.date) -> float:
     return mdates.date2num(day)
 
 
-def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None, lang: str = "vi") -> Figure:
+def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None, lang: str | None = None) -> Figure:
     """Draw the Gantt chart.
 
     Parameters
@@ -50,12 +43,14 @@ def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None,
         Baseline critical-path result.
     status : Forecast, optional
         Progress forecast; without it only the baseline is drawn.
-    lang : {"vi", "en"}
+    lang : {"vi", "en"}, optional
+        Default :data:`costmodel.options.lang`.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    lang = voc._lang(lang)
     tasks = list(plan.tasks)
     n = len(tasks)
     fig = Figure(figsize=(13, max(4.0, 0.45 * n + 1.8)), layout="constrained")
@@ -105,7 +100,7 @@ def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None,
                     alpha=0.85,
                     gid=f"done:{t.id}",
                 )
-                ax.text(_num(fs) + width + 0.5, y - 0.12, f"{pct:.0f}%", va="center", fontsize=7)
+                ax.text(_num(fs) + width + 0.5, y - 0.12, voc.percent(pct / 100, lang, 0), va="center", fontsize=7)
     # dependency arrows: from the predecessor's finish to the successor's start
     dates = cur if cur is not None else base.rename(columns={"early_start": "forecast_start", "early_finish": "forecast_finish"})
     for t in tasks:
@@ -126,30 +121,28 @@ def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None,
                 },
             ).set_gid(f"arrow:{p}->{t.id}")
     handles = [
-        Patch(facecolor="white", edgecolor=_GREY, hatch="///", label=_L["baseline"][lang]),
-        Patch(facecolor=_BLUE, alpha=0.55, label=_L["forecast"][lang]),
-        Patch(facecolor=_RED, alpha=0.55, label=_L["critical"][lang]),
-        Patch(facecolor=_DONE, alpha=0.85, label=_L["done"][lang]),
-        Line2D([], [], marker="D", color=_GREY, linestyle="none", label=_L["milestone"][lang]),
+        Patch(facecolor="white", edgecolor=_GREY, hatch="///", label=voc.term("gantt.baseline", lang)),
+        Patch(facecolor=_BLUE, alpha=0.55, label=voc.term("gantt.forecast", lang)),
+        Patch(facecolor=_RED, alpha=0.55, label=voc.term("gantt.critical", lang)),
+        Patch(facecolor=_DONE, alpha=0.85, label=voc.term("gantt.done", lang)),
+        Line2D([], [], marker="D", color=_GREY, linestyle="none", label=voc.term("gantt.milestone", lang)),
     ]
     if plan.deadline is not None:
         ax.axvline(_num(plan.deadline) + one_day, color=_RED, linestyle="--", lw=1.5, gid="deadline")
-        handles.append(Line2D([], [], color=_RED, linestyle="--", label=f"{_L['deadline'][lang]} {_fmt(plan.deadline, lang)}"))
+        handles.append(
+            Line2D([], [], color=_RED, linestyle="--", label=voc.text("gantt.deadline", lang, date=voc.date(plan.deadline, lang)))
+        )
     if status is not None:
         ax.axvline(_num(status.as_of) + one_day, color="#2E7D32", linestyle="-", lw=1.5, gid="status-date")
-        handles.append(Line2D([], [], color="#2E7D32", label=f"{_L['status'][lang]} {_fmt(status.as_of, lang)}"))
-    ax.set_yticks([y_of[t.id] for t in tasks], [f"{t.name}" for t in tasks], fontsize=8)
+        handles.append(Line2D([], [], color="#2E7D32", label=voc.text("gantt.status", lang, date=voc.date(status.as_of, lang))))
+    ax.set_yticks([y_of[t.id] for t in tasks], [plain(t.name) for t in tasks], fontsize=8)
     ax.set_ylim(-0.8, n - 0.2)
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(DateFormatter(lang))
     ax.xaxis_date()
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     ax.set_axisbelow(True)
-    ax.set_title(_L["title"][lang].format(title=plan.title), loc="left", fontsize=11)
+    ax.set_title(plain(voc.text("gantt.title", lang, title=plan.title)), loc="left", fontsize=11)
     ax.legend(handles=handles, loc="upper right", fontsize=7, ncol=2, framealpha=0.9)
     return fig
-
-
-def _fmt(day: dt.date, lang: str) -> str:
-    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()

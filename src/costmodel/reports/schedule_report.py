@@ -1,0 +1,213 @@
+"""Weekly progress report (Vietnamese by default): Markdown, HTML and an Excel sheet.
+
+Formatting only: every date and number comes from the schedule and forecast, every word
+from the reader vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+
+import pandas as pd
+import xlsxwriter
+
+from costmodel.reports import vocabulary as voc
+from costmodel.reports.tables import markdown_table
+from costmodel.schedule.cpm import Schedule
+from costmodel.schedule.plan import Plan
+from costmodel.schedule.progress import Forecast
+
+__all__ = ["weekly_html", "weekly_markdown", "weekly_workbook_bytes"]
+
+
+def _d(day: dt.date | None, lang: str) -> str:
+    return voc.date(day, lang)
+
+
+def _n(x: float, lang: str, decimals: int = 1) -> str:
+    return voc.number(x, decimals, lang)
+
+
+def _task_table(status: Forecast, changes: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    t = status.table
+
+    def h(key: str) -> str:
+        return voc.term(f"sched.col.{key}", lang)
+
+    out = pd.DataFrame(
+        {
+            h("stt"): [str(i) for i in range(1, len(t) + 1)],
+            h("name"): t["name"],
+            h("owner"): t["owner"],
+            h("baseline_finish"): [_d(x, lang) for x in t["baseline_finish"]],
+            h("planned_percent"): [voc.percent(x / 100, lang, 0) for x in t["planned_percent"]],
+            h("actual_percent"): [voc.percent(x / 100, lang, 0) for x in t["actual_percent"]],
+            h("forecast_finish"): [_d(x, lang) for x in t["forecast_finish"]],
+            h("delay"): [str(int(x)) for x in t["delay"]],
+            h("status"): [voc.term(f"sched.status.{x}", lang) for x in t["status"]],
+        }
+    )
+    if changes is not None:
+        c = changes.set_index("id").loc[t["id"]]
+        out[h("percent_change")] = [_n(x, lang, 0) for x in c["percent_change"]]
+        out[h("finish_change")] = [str(int(x)) for x in c["finish_change"]]
+    out[h("note")] = t["note"]
+    return out
+
+
+def _summary_lines(plan: Plan, baseline: Schedule, status: Forecast, previous: Forecast | None, lang: str) -> list[str]:
+    def t(key: str, **fields: object) -> str:
+        return voc.text(key, lang, **fields) if fields else voc.term(key, lang)
+
+    lines = []
+    moved = plan.calendar.working_days_after(baseline.finish, status.finish)
+    if moved == 0:
+        moved_text = t("sched.as_planned")
+    else:
+        moved_text = t("sched.later" if moved > 0 else "sched.earlier", days=abs(moved))
+    lines.append(t("sched.finish", finish=_d(status.finish, lang), baseline=_d(baseline.finish, lang), moved=moved_text))
+    if plan.deadline is not None:
+        src = f" ({plan.deadline_source})" if plan.deadline_source else ""
+        slack = status.slack
+        verdict = t("sched.slack", days=slack) if slack >= 0 else t("sched.overdue", days=-slack)
+        lines.append(t("sched.deadline", date=_d(plan.deadline, lang), source=src, verdict=verdict))
+    sv = status.schedule_variance
+    total = float(status.table["duration"].sum()) or 1.0
+    planned_pct = 100.0 * status.planned_value / total
+    if abs(sv) < 0.05:
+        where = t("sched.on_schedule")
+    else:
+        where = t("sched.behind" if sv < 0 else "sched.ahead", days=_n(abs(sv), lang))
+    lines.append(
+        t(
+            "sched.progress",
+            done=voc.percent(status.percent_complete / 100, lang),
+            planned=voc.percent(planned_pct / 100, lang),
+            sv=_n(sv, lang),
+            spi=_n(status.spi, lang, 2),
+            where=where,
+        )
+    )
+    if previous is not None:
+        fmove = plan.calendar.working_days_after(previous.finish, status.finish)
+        if fmove == 0:
+            moved_text = t("sched.unchanged")
+        else:
+            moved_text = t("sched.moved_later" if fmove > 0 else "sched.moved_earlier", days=abs(fmove))
+        points = _n(status.percent_complete - previous.percent_complete, lang)
+        lines.append(t("sched.week", date=_d(previous.as_of, lang), moved=moved_text, points=points))
+    names = {task.id: task.name for task in plan.tasks}
+    cp = ", ".join(names[i] for i in status.critical_path) or voc.DASH
+    lines.append(t("sched.critical_path", tasks=cp))
+    return lines
+
+
+def weekly_markdown(
+    plan: Plan,
+    baseline: Schedule,
+    status: Forecast,
+    previous: Forecast | None = None,
+    changes: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> str:
+    """The weekly progress report as Markdown."""
+    lang = voc._lang(lang)
+    parts = [
+        f"# {voc.text('sched.title', lang, title=plan.title)}",
+        "",
+        voc.text("sched.as_of", lang, date=_d(status.as_of, lang)),
+        "",
+    ]
+    parts += [f"- {line}" for line in _summary_lines(plan, baseline, status, previous, lang)]
+    for key, head in (("late", "sched.late_tasks"), ("at_risk", "sched.at_risk_tasks")):
+        rows = status.table[status.table["status"] == key]
+        parts += ["", f"## {voc.term(head, lang)}", ""]
+        if rows.empty:
+            parts.append(voc.term("sched.none", lang))
+        else:
+            for r in rows.itertuples(index=False):
+                item = voc.text(
+                    "sched.late_item", lang, name=r.name, owner=r.owner, date=_d(r.forecast_finish, lang), days=r.delay
+                )
+                parts.append(f"- {item}")
+    parts += ["", "## " + voc.term("sched.tasks", lang), "", markdown_table(_task_table(status, changes, lang)), ""]
+    return "\n".join(parts)
+
+
+def weekly_html(
+    plan: Plan,
+    baseline: Schedule,
+    status: Forecast,
+    previous: Forecast | None = None,
+    changes: pd.DataFrame | None = None,
+    lang: str | None = None,
+    gantt_svg: str | None = None,
+) -> str:
+    """The same report as a self-contained HTML page (the Gantt chart embedded as SVG)."""
+    e = html.escape
+    lang = voc._lang(lang)
+
+    def bold(text: str) -> str:
+        parts = e(text).split("**")
+        return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
+
+    body = [
+        f"<h1>{e(voc.text('sched.title', lang, title=plan.title))}</h1>",
+        f"<p>{e(voc.text('sched.as_of', lang, date=_d(status.as_of, lang)))}</p>",
+        "<ul>",
+    ]
+    body += [f"<li>{bold(line)}</li>" for line in _summary_lines(plan, baseline, status, previous, lang)]
+    body.append("</ul>")
+    if gantt_svg:
+        body.append(f'<div class="gantt">{gantt_svg}</div>')
+    body.append(_task_table(status, changes, lang).to_html(index=False, border=0, escape=True))
+    style = (
+        "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em}table{border-collapse:collapse}"
+        "th,td{border:1px solid #999;padding:3px 6px;font-size:90%}th{background:#DDEBF7}"
+        ".gantt svg{max-width:100%;height:auto}"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{e(plan.title)}</title>'
+        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def weekly_workbook_bytes(
+    plan: Plan,
+    baseline: Schedule,
+    status: Forecast,
+    previous: Forecast | None = None,
+    changes: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> bytes:
+    """The weekly report as an Excel sheet (summary lines above the task table)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    lang = voc._lang(lang)
+    sheet = book.add_worksheet(voc.term("sched.sheet", lang))
+    bold = book.add_format({"bold": True})
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    sheet.write_string(0, 0, plan.title, bold)
+    row = 1
+    for line in _summary_lines(plan, baseline, status, previous, lang):
+        sheet.write_string(row, 0, line.replace("**", ""))
+        row += 1
+    row += 1
+    table = _task_table(status, changes, lang)
+    for c, name in enumerate(table.columns):
+        sheet.write_string(row, c, str(name), header)
+        sheet.set_column(c, c, 40 if c == 1 else 16)
+    for r, values in enumerate(table.itertuples(index=False), start=row + 1):
+        for c, v in enumerate(values):
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                sheet.write_number(r, c, v)
+            else:
+                sheet.write_string(r, c, str(v))
+    sheet.freeze_panes(row + 1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    book.close()
+    return buffer.getvalue()

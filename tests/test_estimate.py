@@ -1,0 +1,138 @@
+"""The estimate (dự toán) in the appraiser's form, checked line by line against a hand calculation."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+
+from conftest import make_scenario
+from costmodel import ScenarioError, evaluate, parse_scenario
+from costmodel.reports.estimate import estimate_frame, estimate_layout
+from costmodel.reports.names import Names
+from costmodel.reports.workbook import workbook_bytes
+from test_reports import recalculate_with_libreoffice
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def small_scenario(contingency=None):
+    """Two years, r = 0, VAT 10 % unless said otherwise.
+
+    * A "Máy chủ" (equipment): 1.000 once in 2024, development investment;
+    * B "Thuê đường truyền" (service): 200 a year, recurrent;
+    * C "Nhân sự" (staff): 50 a year, no VAT, recurrent.
+    """
+    data = make_scenario(
+        [
+            {
+                "id": "pa",
+                "name": "Phương án thử",
+                "items": [
+                    {"name": "Máy chủ", "category": "equipment", "price": 1000, "per": "once", "budget": "investment"},
+                    {"name": "Thuê đường truyền", "category": "service", "price": 200, "per": "year", "escalation": 0},
+                    {"name": "Nhân sự", "category": "staff", "price": 50, "per": "year", "escalation": 0, "vat": 0},
+                ],
+            }
+        ],
+        end_year=2025,
+        vat=0.10,
+    )
+    if contingency is not None:
+        data["contingency"] = contingency
+    return evaluate(parse_scenario(data))
+
+
+def amounts(layout, title):
+    """{part: {year: amount}} of the three lines that start with ``title``."""
+    for i, row in enumerate(layout):
+        if row.title == title and row.part == "before_vat":
+            return {r.part: {**r.values, "total": r.total} for r in layout[i : i + 3]}
+    raise AssertionError(f"no line {title!r}")
+
+
+def test_estimate_by_hand_with_contingency():
+    # contingency 10 % on equipment and service (not staff), by hand:
+    #   A. Vốn đầu tư phát triển
+    #     Máy chủ               2024: 1.000 + 100 VAT = 1.100;          2025: 0
+    #     Dự phòng (10 %)       2024:   100 +  10     =   110;          2025: 0
+    #     Cộng A                2024: 1.100 + 110     = 1.210;          2025: 0
+    #   B. Kinh phí chi thường xuyên
+    #     Thuê đường truyền     each year: 200 + 20 = 220
+    #     Nhân sự               each year:  50 +  0 =  50
+    #     Dự phòng (10 %)       each year:  20 +  2 =  22 (10 % of the service only)
+    #     Cộng B                each year: 270 + 22 = 292; total 540 + 44 = 584
+    #   Tổng cộng               2024: 1.370 + 132 = 1.502; 2025: 270 + 22 = 292; total 1.640 + 154 = 1.794
+    result = small_scenario({"share": 0.10, "categories": ["equipment", "service"]})
+    layout = estimate_layout(result, Names(result.scenario, "vi"))
+    kit = amounts(layout, "Máy chủ")
+    assert kit == {
+        "before_vat": {2024: 1000, 2025: 0, "total": 1000},
+        "vat": {2024: 100, 2025: 0, "total": 100},
+        "nominal": {2024: 1100, 2025: 0, "total": 1100},
+    }
+    line = amounts(layout, "Thuê đường truyền")
+    assert line["before_vat"] == {2024: 200, 2025: 200, "total": 400}
+    assert line["vat"] == {2024: 20, 2025: 20, "total": 40}
+    staff = amounts(layout, "Nhân sự")
+    assert staff["vat"] == {2024: 0, 2025: 0, "total": 0} and staff["nominal"]["total"] == 100
+    contingency = [r for r in layout if r.title == "Chi phí dự phòng (10,0\u00a0%)"]
+    assert len(contingency) == 2  # one per budget source
+    sub = [r for r in layout if r.kind == "subtotal"]
+    sub_a = {r.part: r.values for r in sub[:3]}
+    sub_b = {r.part: r.values for r in sub[3:]}
+    assert sub_a["before_vat"] == {2024: 1100, 2025: 0} and sub_a["nominal"] == {2024: 1210, 2025: 0}
+    assert sub_b["before_vat"] == {2024: 270, 2025: 270} and sub_b["vat"] == {2024: 22, 2025: 22}
+    total = {r.part: (r.values, r.total) for r in layout if r.kind == "total"}
+    assert total["before_vat"] == ({2024: 1370, 2025: 270}, 1640)
+    assert total["vat"] == ({2024: 132, 2025: 22}, 154)
+    assert total["nominal"] == ({2024: 1502, 2025: 292}, 1794)
+    # the contingency is a cost like any other: in the ledger, the budget and the present value (r = 0)
+    assert result.summary.loc[0, "pv_cost"] == pytest.approx(1794)
+    led = result.ledger
+    assert led.loc[led["kind"] == "contingency", "nominal"].sum() == pytest.approx(110 + 22 + 22)
+    assert (result.budget.groupby("year")["nominal"].sum() == [1502, 292]).all()
+    # and the text table shows the same lines in the reader's format
+    frame = estimate_frame(result, Names(result.scenario, "vi"))
+    assert frame.iloc[-1].tolist() == ["", "", "Đã có thuế GTGT", "1.502", "292", "1.794"]
+
+
+def test_without_contingency_there_is_no_contingency_line():
+    result = small_scenario()
+    layout = estimate_layout(result, Names(result.scenario, "vi"))
+    assert not any("dự phòng" in r.title.lower() for r in layout)
+    assert not (result.ledger["kind"] == "contingency").any()
+    total = {r.part: r.total for r in layout if r.kind == "total"}
+    assert total == {"before_vat": 1000 + 400 + 100, "vat": 100 + 40, "nominal": 1640}
+
+
+def test_contingency_rule_is_validated_with_key_paths():
+    with pytest.raises(ScenarioError) as err:
+        small_scenario({"share": 1.5, "categories": ["equipmen"]})
+    text = str(err.value)
+    assert "contingency.share: must be <= 1" in text
+    with pytest.raises(ScenarioError) as err:
+        small_scenario({"share": 0.1, "categories": ["equipmen"], "items": ["Không có"], "options": ["zz"]})
+    text = str(err.value)
+    assert "contingency.categories: unknown item category 'equipmen' (did you mean 'equipment'?)" in text
+    assert "contingency.items: unknown item name 'Không có'" in text
+    assert "contingency.options: unknown option 'zz'" in text
+    with pytest.raises(ScenarioError, match="contingency.rate: unknown key"):
+        small_scenario({"share": 0.1, "rate": 0.1})
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_estimate_sheet_formulas_recomputed_by_libreoffice_agree_with_the_hand_calculation(tmp_path):
+    result = small_scenario({"share": 0.10, "categories": ["equipment", "service"]})
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(workbook_bytes(result, "vi"))
+    book = openpyxl.load_workbook(recalculate_with_libreoffice(path), data_only=True)
+    rows = [r for r in book["Dự toán"].iter_rows(values_only=True)]
+    by_title = {}
+    for i, r in enumerate(rows):
+        if r[2] == "Chưa có thuế GTGT":
+            by_title.setdefault(r[1], []).append([rows[i + k][3:6] for k in range(3)])
+    assert by_title["Máy chủ"][0] == [(1000, 0, 1000), (100, 0, 100), (1100, 0, 1100)]
+    assert by_title["Cộng B"][0] == [(270, 270, 540), (22, 22, 44), (292, 292, 584)]
+    assert by_title["Tổng cộng"][0] == [(1370, 270, 1640), (132, 22, 154), (1502, 292, 1794)]

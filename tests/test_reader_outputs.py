@@ -1,0 +1,186 @@
+"""Every output read as its reader reads it: no engine notation, words from one vocabulary (reader-standards §1-§2)."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+
+from conftest import ROOT, SCENARIOS
+from costmodel import evaluate, load_scenario
+from costmodel.cli import main
+from costmodel.reports import vocabulary as voc
+from costmodel.reports.charts import cumulative_figure
+from costmodel.reports.narrative import recommendation
+from costmodel.reports.workbook import workbook_bytes
+from reader_scan import scan
+
+HOSTILE = """
+[scenario]
+title = "Kịch bản thử <b>đậm</b> & =1+1"
+start_year = 2024
+end_year = 2026
+discount_rate = 0.08
+vat = 0.1
+
+[parameters]
+k = { dist = "pert", low = 0.8, mode = 1.0, high = 1.2, label = "Hệ số <script>alert(1)</script> giá" }
+
+[[options]]
+id = "pa-mot"
+name = "=HYPERLINK(\\"http://ví-dụ.vn\\",\\"bấm\\")"
+  [[options.items]]
+  name = "<img src=x onerror=alert(1)> Thiết bị $x$ [đậm]"
+  category = "equipment"
+  price = "1_000_000 * k"
+  per = "once"
+  life = 5
+
+[[options]]
+id = "pa-hai"
+name = "@SUM(A1:A2) <i>thuê</i>"
+  [[options.items]]
+  name = "+Dịch vụ -2+3"
+  category = "service"
+  price = 300_000
+  per = "year"
+"""
+
+
+def test_every_default_output_passes_the_reader_scan(rendered_report):
+    found = scan(rendered_report, SCENARIOS)
+    assert found.files >= 30
+    assert found.count == 0, found.report()
+
+
+def test_the_three_notebooks_are_rendered_and_scanned(rendered_report):
+    html = sorted(p.name for p in (rendered_report / "notebooks").glob("*.html"))
+    assert html == [
+        "01-data-integration-center.html",
+        "02-video-conferencing-explanatory-report.html",
+        "03-ioc-options.html",
+    ]
+    for name in html:
+        assert '<html lang="vi">' in (rendered_report / "notebooks" / name).read_text(encoding="utf-8")
+
+
+def test_hostile_names_are_shown_as_written_and_never_interpreted(tmp_path):
+    path = tmp_path / "hostile.toml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    assert main(["run", str(path), "-o", str(tmp_path / "out")]) == 0
+    found = scan(tmp_path / "out", tmp_path)
+    assert found.count == 0, found.report()
+    book = openpyxl.load_workbook(tmp_path / "out" / "workbook.xlsx")
+    texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert '=HYPERLINK("http://ví-dụ.vn","bấm")' in texts  # a name, stored as text, never a formula
+    svg = (tmp_path / "out" / "budget-by-category.svg").read_text(encoding="utf-8")
+    assert "<i>" not in svg and "@SUM(A1:A2) &lt;i&gt;thuê&lt;/i&gt;" in svg  # escaped in the chart's text
+    assert "$x$" not in svg or "Thiết bị $x$" in svg  # '$' is not read as mathematics
+
+
+def test_removing_one_word_from_the_vocabulary_fails_loudly(monkeypatch):
+    result = evaluate(load_scenario(SCENARIOS / "ioc.toml"))
+    full = voc._vocabulary()
+    for key in ("col.pv_cost", "budget.investment", "text.recommend_best", "chart.billion_axis", "sheet.estimate"):
+        monkeypatch.setattr(voc, "_vocabulary", lambda key=key: {k: v for k, v in full.items() if k != key})
+        with pytest.raises(voc.VocabularyError, match=re.escape(key)):
+            workbook_bytes(result, "vi")
+            recommendation(result, lang="vi")
+            cumulative_figure(result, "vi")
+
+
+def test_every_literal_vocabulary_key_in_the_code_exists():
+    # term("x"), text("x", ...), t("x"), names.term("x") ... with a literal key: the key must be in the vocabulary
+    pattern = re.compile(r"""\b(?:term|text|t)\(\s*["']([a-z][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)+)["']""")
+    missing = set()
+    for path in (ROOT / "src" / "costmodel").rglob("*.py"):
+        for key in pattern.findall(path.read_text(encoding="utf-8")):
+            if not voc.has(key):
+                missing.add(f"{path.name}: {key}")
+    assert not missing, sorted(missing)
+
+
+def test_vocabulary_files_are_well_formed_and_keys_unique():
+    table = voc.entries()
+    assert table["key"].is_unique
+    assert (table["vi"].str.strip() != "").all() and (table["en"].str.strip() != "").all()
+    columns = table[table["key"].str.startswith("col.")]
+    known_units = (
+        set(voc.MONEY_UNITS) | set(voc.NAME_UNITS) | {"%", "1/year", "ratio", "factor", "year", "count", "number", "date", "text"}
+    )
+    assert set(columns["unit"]) <= known_units, set(columns["unit"]) - known_units
+    with pytest.raises(voc.VocabularyError, match="duplicate key 'a.b'"):
+        voc._read(
+            [("x.csv", "key,unit,vi,en,description\na.b,text,A,A,\n"), ("y.csv", "key,unit,vi,en,description\na.b,text,B,B,\n")]
+        )
+
+
+def test_allowed_abbreviations_are_each_explained_in_the_glossary():
+    glossary = voc.entries()
+    glossary = glossary[glossary["key"].str.startswith("term.")]
+    for abbr in voc.ABBREVIATIONS:
+        assert (
+            glossary["en"].str.contains(rf"\b{re.escape(abbr)}\b").any()
+            or glossary["vi"].str.contains(rf"\b{re.escape(abbr)}\b").any()
+        ), abbr
+
+
+def test_docs_glossary_is_generated_from_the_vocabulary():
+    assert (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8") == voc.glossary_markdown(), (
+        "run 'costmodel glossary' to regenerate docs/glossary.md"
+    )
+
+
+def test_english_run_gives_the_same_outputs_in_english_from_the_same_vocabulary(tmp_path):
+    assert main(["run", str(SCENARIOS / "data-integration-center.toml"), "-o", str(tmp_path), "--lang", "en"]) == 0
+    book = openpyxl.load_workbook(tmp_path / "workbook.xlsx")
+    assert book.sheetnames == ["Summary", "Estimate", "Ledger", "Assumptions", "About"]
+    summary = book["Summary"]
+    assert summary["A3"].value == "Unit: VND"
+    headers = next(r for r in summary.iter_rows(values_only=True) if r and r[0] == "Rank")
+    assert "Present value of cost" in headers and "Net savings against the baseline" in headers
+    estimate = [c.value for row in book["Estimate"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert {"Before VAT", "VAT", "VAT included", "Development investment capital", "Recurrent spending"} <= set(estimate)
+    svg = (tmp_path / "budget-by-category.svg").read_text(encoding="utf-8")
+    assert "Equipment" in svg and "Billion VND" in svg and "Thiết bị" not in svg
+
+
+def test_reader_scan_catches_what_it_should(tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text(
+        "| 3.756948e+09 | NaN | rent.items[1] (x).price | colo_factor | rent | 0.4418 | 5000000 | May | 8.0 |\n",
+        encoding="utf-8",
+    )
+    found = scan(tmp_path, SCENARIOS)
+    assert set(found.leaks) >= {
+        "scientific notation",
+        "NaN/None/inf",
+        "key path",
+        "snake_case identifier",
+        "English word or option id",
+        "decimal point",
+        "ungrouped number",
+        "English month",
+    }
+    ok = tmp_path / "ok"
+    ok.mkdir()
+    (ok / "ok.md").write_text(
+        "DIC-RENT-VCPU, DC29: 1 vCPU/1 GB/20 GB = 264,000 VND/month in 2018\n"
+        "## 1.2. Phiên bản 3.0\n16.332.048.783 đồng; 8,0 %; 16,33 tỷ đồng\n",
+        encoding="utf-8",
+    )
+    assert scan(ok, SCENARIOS).count == 0
+
+
+def test_shared_reader_scan_tool_agrees(rendered_report):
+    tool = ROOT.parent / "shared" / "tools" / "reader-scan.py"
+    if not tool.exists():
+        pytest.skip("the shared reader-scan tool is not beside this checkout")
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(tool), str(rendered_report), "--scenarios", str(SCENARIOS)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
