@@ -35,9 +35,7 @@ print(json.dumps({"draws": draws, "seconds": elapsed, "peak_mb": resource.getrus
 
 
 def vectorised(draws: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(SCENARIO), str(draws)], check=True, capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, "-c", CHILD, str(SCENARIO), str(draws)], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
 
@@ -81,9 +79,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10k and 100k draws only")
     args = parser.parse_args()
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print()
     print("| draws | seconds | draws per second | peak memory (MB, whole process) |")
     print("|---:|---:|---:|---:|")
@@ -94,9 +90,7 @@ def main() -> None:
     loop_rate = loop["draws"] / loop["seconds"]
     best = rows[-1]["draws"] / rows[-1]["seconds"]
     print()
-    print(
-        f"per-draw loop (numpy-financial npv): {loop['draws']:,} draws in {loop['seconds']:.3f} s = {loop_rate:,.0f} draws/s"
-    )
+    print(f"per-draw loop (numpy-financial npv): {loop['draws']:,} draws in {loop['seconds']:.3f} s = {loop_rate:,.0f} draws/s")
     print(f"vectorised engine at {rows[-1]['draws']:,} draws: {best:,.0f} draws/s; ratio {best / loop_rate:,.0f}x")
     print(f"Sobol indices (first and total order, N = 4096): {sobol_time(4096):.2f} s")
 
