@@ -9,8 +9,8 @@ and a usage file (meetings held each month and the points attending), compute:
   (outlay, outlay net of the residual value of the kit at the end, and both
   in present value at the scenario's base year);
 * the month in which cumulative rent passed the cumulative purchase-and-operate
-  cost (monthly cash flows: recurring items spread evenly over their year's
-  12 months; one-off purchases and replacements in January for ``timing =
+  cost (monthly cash flows: recurring items spread evenly over their months in
+  service that year; one-off purchases and replacements in January for ``timing =
   "start"``, July for ``"mid"``, December for ``"end"``);
 * utilisation: point-hours used (meetings x points attending x hours) against
   the paid capacity (point-months x available hours per point-month, by
@@ -152,9 +152,11 @@ def monthly_cash(result: Evaluation, option: str) -> pd.Series:
     led = result.ledger[(result.ledger["option"] == option) & (result.ledger["kind"] != "residual")]
     for row in led.itertuples(index=False):
         item = items[row.item]
-        if item.per in ("month", "year") and row.kind == "cost":
-            for m in range(1, 13):
-                cash[f"{row.year}-{m:02d}"] += row.nominal / 12
+        if item.per in ("month", "year") and row.kind in ("cost", "contingency"):
+            first = item.from_month if row.year == item.from_year else 1
+            last = item.to_month if row.year == item.to_year else 12
+            for m in range(first, last + 1):  # evenly over the months in service
+                cash[f"{row.year}-{m:02d}"] += row.nominal / (last - first + 1)
         else:
             cash[f"{row.year}-{_MONTH_OF_TIMING[item.timing]:02d}"] += row.nominal
     return cash

@@ -42,6 +42,7 @@ __all__ = [
     "real_rate_from_nominal",
     "savings_to_investment_ratio",
     "time_in_years",
+    "timing_offset",
 ]
 
 #: Offset of a cash flow inside its year, as a fraction of the year,
@@ -76,6 +77,45 @@ def time_in_years(year: ArrayLike, base_year: int, timing: str = "end") -> np.nd
     except KeyError:
         raise ValueError(f"timing must be one of {sorted(TIMING_OFFSET)}, got {timing!r}") from None
     return np.asarray(year, dtype=float) - base_year + offset
+
+
+def timing_offset(timing: str, first_month: ArrayLike = 1, last_month: ArrayLike = 12) -> np.ndarray:
+    """Where in its year a cash flow falls, for a year served from ``first_month`` to ``last_month``.
+
+    The NIST Handbook 135 / OMB A-94 timing conventions placed inside the
+    months of the year that an item is in service: ``"start"`` at the start of
+    the first month, ``"mid"`` at the midpoint of the months in service,
+    ``"end"`` at the end of the last month. For a whole year (months 1 to 12)
+    this is 0, 0.5 and 1, as in :data:`TIMING_OFFSET`.
+
+    Parameters
+    ----------
+    timing : {"start", "mid", "end"}
+    first_month, last_month : array_like of int
+        First and last month in service (1-12), broadcast together. [month]
+
+    Returns
+    -------
+    numpy.ndarray
+        Offset from the start of the year. [year]
+
+    Examples
+    --------
+    A service from September: start 8/12, mid (8 + 12) / 24, end 12/12.
+
+    >>> [round(float(timing_offset(t, 9, 12)), 4) for t in ("start", "mid", "end")]
+    [0.6667, 0.8333, 1.0]
+    >>> [float(timing_offset(t)) for t in ("start", "mid", "end")]
+    [0.0, 0.5, 1.0]
+    """
+    first, last = np.broadcast_arrays(np.asarray(first_month, dtype=float), np.asarray(last_month, dtype=float))
+    if timing == "start":
+        return (first - 1.0) / 12.0
+    if timing == "mid":
+        return (first - 1.0 + last) / 24.0
+    if timing == "end":
+        return last / 12.0
+    raise ValueError(f"timing must be one of {sorted(TIMING_OFFSET)}, got {timing!r}")
 
 
 def discount_factor(rate: ArrayLike, t: ArrayLike) -> np.ndarray:

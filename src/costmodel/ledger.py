@@ -80,6 +80,10 @@ class ItemFlows:
     contingency_nominal : numpy.ndarray, shape (n, years)
         Contingency (chi phí dự phòng): the item's contingency share of its
         cost and replacement amounts, VAT included. [VND]
+    time_offset : numpy.ndarray, shape (years,)
+        Where in each year the item's cash flows fall, from the start of the
+        year (:func:`costmodel.finance.timing_offset` over the months the item
+        is in service that year). [year]
     """
 
     unit_price: np.ndarray
@@ -91,6 +95,7 @@ class ItemFlows:
     residual_unit_price: np.ndarray
     residual_credit: np.ndarray
     contingency_nominal: np.ndarray
+    time_offset: np.ndarray
 
 
 def installed_capacity(need: np.ndarray, existing: float, module: float) -> np.ndarray:
@@ -133,11 +138,14 @@ def installed_capacity(need: np.ndarray, existing: float, module: float) -> np.n
 def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValues | None = None) -> ItemFlows:
     """Yearly cash flows of one item for every draw (the rules of docs/methodology.md).
 
-    1. ``price_y = price * (1 + escalation) ** (y - base_year)``.
+    1. ``price_y = price * f * (1 + escalation) ** (y - base_year)``, with
+       ``f`` the price-index factor of a price quoted in ``price_year``.
     2. ``q_y`` = the number, or the driver's value in year ``y``.
-    3. Amount before VAT, for ``from <= y <= to``: ``"year"`` price_y * q_y;
-       ``"month"`` 12 * price_y * q_y; ``"once"`` price_y * q_y in ``from``
-       only; ``"added"`` price_y * (installed_y - installed_{y-1}).
+    3. Amount before VAT, with ``m_y`` the months of year ``y`` from
+       ``from`` to ``to`` (12 for a whole year): ``"year"`` price_y * q_y *
+       m_y / 12; ``"month"`` m_y * price_y * q_y; ``"once"`` price_y * q_y in
+       the year of ``from`` only; ``"added"`` price_y * (installed_y -
+       installed_{y-1}) from the year of ``from``.
     4. Nominal amount = amount * (1 + vat).
     5. Contingency (share ``c`` of a ``[contingency]`` rule covering the
        item): ``c * (cost + replacement)`` nominal amounts, same year.
@@ -173,15 +181,15 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
     n = max(unit_price.shape[0], q.shape[0])
     unit_price = np.broadcast_to(unit_price, (n, ny))
     q = np.broadcast_to(q, (n, ny))
-    active = (years >= item.from_year) & (years <= item.to_year)
+    months = item.months_in_service(years)
     vat_factor = 1.0 + item.vat
     first = item.from_year - scenario.start_year
 
     cost_q = np.zeros((n, ny))
     if item.per in ("year", "month"):
-        cost_q = np.where(active[None, :], q, 0.0)
-        periods = MONTHS_PER_YEAR if item.per == "month" else 1
-        cost_nominal = periods * unit_price * cost_q * vat_factor
+        cost_q = np.where((months > 0)[None, :], q, 0.0)
+        periods = months if item.per == "month" else months / MONTHS_PER_YEAR
+        cost_nominal = periods[None, :] * unit_price * cost_q * vat_factor
     elif item.per == "once":
         cost_q[:, first] = q[:, first]
         cost_nominal = unit_price * cost_q * vat_factor
@@ -207,7 +215,10 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
                 latest = again
             paid = unit_price[:, latest] * lot * vat_factor
             if item.residual == "linear":
-                remaining = (years[latest] + life - (scenario.end_year + 1)) / life
+                # months of life left after December of end_year, for a lot bought in month pm
+                pm = item.from_month if p == first else 1
+                age_end = (scenario.end_year + 1 - years[latest]) * MONTHS_PER_YEAR - (pm - 1)
+                remaining = (life * MONTHS_PER_YEAR - age_end) / (life * MONTHS_PER_YEAR)
                 credit = paid * remaining if remaining > 0 else np.zeros(n)
             elif item.residual == "none":
                 credit = np.zeros(n)
@@ -219,6 +230,12 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
             residual_credit += np.where(credited, credit, 0.0)
     repl_nominal = unit_price * repl_q * vat_factor
     contingency_nominal = item.contingency * (cost_nominal + repl_nominal) if item.contingency else np.zeros((1, ny))
+    # the timing point lies inside the months in service: recurring items from `from` to `to`,
+    # assets from `from` to the end of the horizon
+    last_year, last_month = (item.to_year, item.to_month) if item.per in ("year", "month") else (scenario.end_year, 12)
+    first_m = np.where(years == item.from_year, item.from_month, 1)
+    last_m = np.where(years == last_year, last_month, 12)
+    time_offset = finance.timing_offset(item.timing, first_m, last_m)
     with np.errstate(invalid="ignore", divide="ignore"):
         residual_price = np.where(residual_q > 0, residual_base / np.where(residual_q > 0, residual_q, 1.0), 0.0)
     return ItemFlows(
@@ -231,6 +248,7 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
         residual_unit_price=residual_price,
         residual_credit=residual_credit,
         contingency_nominal=contingency_nominal,
+        time_offset=time_offset,
     )
 
 
@@ -292,7 +310,7 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
     for opt in scenario.options:
         for item in opt.items:
             flows = item_flows(opt.id, item, scenario, values)
-            t = finance.time_in_years(years, scenario.base_year, item.timing)
+            t = (years - scenario.base_year) + flows.time_offset
             for i in range(years.size):
                 for kind, qty, nominal in (
                     ("cost", flows.cost_quantity, flows.cost_nominal),
@@ -354,23 +372,23 @@ def option_arrays(scenario: Scenario, values: InputValues) -> OptionArrays:
     r = values.discount_rate()[:, None]
     t_res = scenario.end_year - scenario.base_year + 1.0
     df_res = (1.0 + r[:, 0]) ** -t_res
-    factors = {
-        timing: (1.0 + r) ** -finance.time_in_years(years, scenario.base_year, timing)[None, :]
-        for timing in finance.TIMING_OFFSET
-    }
+    factors: dict[tuple, np.ndarray] = {}
     pv = np.zeros((n, len(scenario.options)))
     nominal = np.zeros((n, len(scenario.options), years.size))
     for k, opt in enumerate(scenario.options):
-        # sum the option's flows by timing first, then discount once per timing
-        by_timing: dict[str, np.ndarray] = {}
+        # sum the option's flows by time pattern first, then discount once per pattern
+        by_time: dict[tuple, np.ndarray] = {}
         residual = np.zeros(1)
         for item in opt.items:
             flows = item_flows(opt.id, item, scenario, values)
             paid = flows.cost_nominal + flows.replacement_nominal + flows.contingency_nominal
-            by_timing[item.timing] = paid if item.timing not in by_timing else by_timing[item.timing] + paid
+            key = tuple(flows.time_offset.tolist())
+            by_time[key] = paid if key not in by_time else by_time[key] + paid
             residual = residual + flows.residual_credit
-        for timing, paid in by_timing.items():
+        for key, paid in by_time.items():
+            if key not in factors:
+                factors[key] = (1.0 + r) ** -((years - scenario.base_year) + np.asarray(key))[None, :]
             nominal[:, k, :] += paid
-            pv[:, k] += np.sum(paid * factors[timing], axis=1)
+            pv[:, k] += np.sum(paid * factors[key], axis=1)
         pv[:, k] -= residual * df_res
     return OptionArrays(tuple(o.id for o in scenario.options), pv, nominal)

@@ -22,11 +22,13 @@ import numpy as np
 import pandas as pd
 
 from costmodel.evaluation import Evaluation
+from costmodel.prices import INDEX_COLUMNS, index_factor, parse_price_index, read_price_index
 from costmodel.problems import InputError, Problem, read_text
 
 __all__ = [
     "PEER_COLUMNS",
     "POSITION_COLUMNS",
+    "INDEX_COLUMNS",
     "PeerDataError",
     "index_factor",
     "parse_peer_costs",
@@ -39,7 +41,6 @@ __all__ = [
 ]
 
 PEER_COLUMNS = ["id", "place", "year", "metric", "value", "unit", "source", "note"]
-INDEX_COLUMNS = ["year", "inflation", "source", "type"]
 POSITION_COLUMNS = [
     "metric",
     "label",
@@ -94,55 +95,6 @@ def parse_peer_costs(text: str, source: str = "<peer-costs>") -> pd.DataFrame:
     if problems:
         raise PeerDataError(problems)
     return pd.DataFrame(out, columns=PEER_COLUMNS)
-
-
-def read_price_index(path: str | Path) -> pd.DataFrame:
-    """Read ``price-index.csv`` (columns year, inflation, source, type)."""
-    return parse_price_index(read_text(path, PeerDataError), str(path))
-
-
-def parse_price_index(text: str, source: str = "<price-index>") -> pd.DataFrame:
-    """Parse price-index CSV text; ``inflation`` is a decimal per year."""
-    problems, out = [], []
-    for line, row in _rows(text, source, INDEX_COLUMNS):
-        try:
-            out.append({"year": int(row["year"]), "inflation": float(row["inflation"]), "source": row["source"]})
-        except (TypeError, ValueError):
-            problems.append(Problem(source, f"line {line}", "year must be a whole number and inflation a decimal"))
-    if problems:
-        raise PeerDataError(problems)
-    index = pd.DataFrame(out, columns=["year", "inflation", "source"])
-    index.attrs["source"] = source
-    if index["year"].duplicated().any():
-        dup = index.loc[index["year"].duplicated(), "year"].iloc[0]
-        raise PeerDataError([Problem(source, "", f"year {dup} appears twice")])
-    return index
-
-
-def index_factor(index: pd.DataFrame, from_year: int, to_year: int) -> float:
-    """Price factor from ``from_year`` prices to ``to_year`` prices.
-
-    ``prod_{k = from_year + 1}^{to_year} (1 + inflation_k)``; the inverse when
-    ``to_year < from_year``; 1 when equal.
-
-    Raises
-    ------
-    KeyError
-        When a year needed is not in the index.
-
-    Examples
-    --------
-    >>> idx = pd.DataFrame({"year": [2023, 2024], "inflation": [0.0325, 0.0363]})
-    >>> round(index_factor(idx, 2022, 2024), 6)
-    1.06998
-    """
-    rates = dict(zip(index["year"].astype(int), index["inflation"].astype(float), strict=True))
-    lo, hi = sorted((from_year, to_year))
-    missing = [y for y in range(lo + 1, hi + 1) if y not in rates]
-    if missing:
-        raise KeyError(f"price index has no inflation for year(s) {', '.join(map(str, missing))}")
-    factor = float(np.prod([1.0 + rates[y] for y in range(lo + 1, hi + 1)]))
-    return factor if to_year >= from_year else 1.0 / factor
 
 
 def peers_at_base_year(peers: pd.DataFrame, index: pd.DataFrame, base_year: int) -> pd.DataFrame:

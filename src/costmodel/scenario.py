@@ -19,6 +19,8 @@ The format is documented field by field in ``docs/scenario-format.md``.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import difflib
 import hashlib
 import math
@@ -42,6 +44,8 @@ __all__ = [
     "Comparison",
     "Contingency",
     "PERS",
+    "PlanLink",
+    "PlanLinkUse",
     "TIMINGS",
     "Driver",
     "Input",
@@ -62,6 +66,10 @@ ID_PATTERN = r"^[a-z0-9_-]+$"
 #: Years accepted anywhere in a file; a guard against typos such as 20244.
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
+#: Longest contract given in months (100 years).
+MAX_MONTHS = 1200
+#: Shift of a plan-linked date, in months, at most this far either way.
+MAX_OFFSET_MONTHS = 120
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 Rate = Annotated[float, Field(gt=-1)]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -75,6 +83,118 @@ NonNegative = Annotated[float, Field(ge=0)]
 
 class ScenarioError(InputError):
     """A scenario file (or dictionary) is not valid; ``problems`` lists why."""
+
+
+# ---------------------------------------------------------------------------
+# Dates: a year, a month, or a task of a procurement plan
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    """A month taken from a procurement plan: the month in which ``task`` finishes, shifted by ``offset_months``.
+
+    Attributes
+    ----------
+    plan : str
+        The plan file (docs/schedule-format.md), relative to the scenario file.
+    task : str
+        A task id of the plan.
+    offset_months : int
+        Months after (or, negative, before) the month the task finishes.
+    progress : str or None
+        A folder of ``progress-YYYY-MM-DD.csv`` files, relative to the scenario
+        file: the date is then the task's forecast finish (the latest file, or
+        the one of ``as_of``).
+    as_of : str or None
+        Status date ``YYYY-MM-DD`` of the progress file to use.
+    """
+
+    plan: str
+    task: str
+    offset_months: int = 0
+    progress: str | None = None
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanLinkUse:
+    """Where a scenario takes a date from a plan, and the months it resolves to.
+
+    Attributes
+    ----------
+    path : str
+        Key path of the field (``options.rent.from``).
+    link : PlanLink
+    baseline : (int, int)
+        (year, month) from the baseline plan.
+    forecast : (int, int) or None
+        (year, month) from the forecast (None without ``progress``).
+    used : (int, int)
+        The month the scenario was evaluated with.
+    """
+
+    path: str
+    link: PlanLink
+    baseline: tuple[int, int]
+    forecast: tuple[int, int] | None
+    used: tuple[int, int]
+
+
+_MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})$")
+_LINK_KEYS = ("plan", "task", "offset_months", "progress", "as_of")
+_DATE_EXPECTED = 'expected a year (2024), a month ("2024-09") or a plan link {plan = "...", task = "..."}'
+
+
+def _check_date(v: Any) -> tuple[int, int | None] | PlanLink | None:
+    """A ``from``/``to`` value: ``(year, None)``, ``(year, month)`` or a :class:`PlanLink`."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise ValueError(f"{_DATE_EXPECTED}, got {_describe(v)}")
+    if isinstance(v, int):
+        if not MIN_YEAR <= v <= MAX_YEAR:
+            raise ValueError(f"a year must lie between {MIN_YEAR} and {MAX_YEAR} (got {v})")
+        return (v, None)
+    if isinstance(v, str):
+        m = _MONTH_TEXT.match(v)
+        if m and 1 <= int(m[2]) <= 12 and MIN_YEAR <= int(m[1]) <= MAX_YEAR:
+            return (int(m[1]), int(m[2]))
+        raise ValueError(f"{_DATE_EXPECTED}, got {_describe(v)}")
+    if isinstance(v, dict):
+        unknown = [k for k in v if k not in _LINK_KEYS]
+        if unknown:
+            close = difflib.get_close_matches(str(unknown[0]), _LINK_KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(_LINK_KEYS)})"
+            raise ValueError(f"unknown key {unknown[0]!r} in a plan link{hint}")
+        for key in ("plan", "task"):
+            if not isinstance(v.get(key), str) or not v.get(key):
+                raise ValueError(f"a plan link needs '{key}' (a non-empty string), got {_describe(v.get(key))}")
+        offset = v.get("offset_months", 0)
+        if isinstance(offset, bool) or not isinstance(offset, int) or abs(offset) > MAX_OFFSET_MONTHS:
+            raise ValueError(f"offset_months must be a whole number of months within ±{MAX_OFFSET_MONTHS} (got {offset!r})")
+        for key in ("progress", "as_of"):
+            if key in v and (not isinstance(v[key], str) or not v[key]):
+                raise ValueError(f"{key} must be a non-empty string (got {_describe(v[key])})")
+        as_of = v.get("as_of")
+        if as_of is not None and (len(as_of) != 10 or not _is_iso_date(as_of)):
+            raise ValueError(f"as_of must be a date YYYY-MM-DD (got {as_of!r})")
+        return PlanLink(v["plan"], v["task"], offset, v.get("progress"), as_of)
+    raise ValueError(f"{_DATE_EXPECTED}, got {_describe(v)}")
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    """(year, month) shifted by ``months``."""
+    k = year * 12 + (month - 1) + months
+    return k // 12, k % 12 + 1
 
 
 # ---------------------------------------------------------------------------
@@ -100,6 +220,9 @@ class _ScenarioSection(_Schema):
     vat: Share = 0.0
     baseline: str | None = None
     unit_driver: str | None = None
+    price_index: Annotated[str, Field(min_length=1)] | None = None
+    mandate: str = ""
+    mandate_option: str | None = None
 
 
 class _DriverSection(_Schema):
@@ -119,8 +242,10 @@ class _ItemSection(_Schema):
     per: Literal["once", "year", "month", "added"]
     quantity: Any = 1.0
     escalation: Rate | None = None
-    from_year: Year | None = Field(None, alias="from")
-    to_year: Year | None = Field(None, alias="to")
+    from_year: Any = Field(None, alias="from")
+    to_year: Any = Field(None, alias="to")
+    months: Annotated[int, Field(ge=1, le=MAX_MONTHS)] | None = None
+    price_year: Year | None = None
     vat: Share | None = None
     timing: Literal["start", "mid", "end"] | None = None
     budget: Literal["investment", "recurrent"] | None = None
@@ -144,6 +269,11 @@ class _ItemSection(_Schema):
             raise ValueError(f"must be >= 0 (got {v!r})")
         return float(v)
 
+    @field_validator("from_year", "to_year", mode="plain")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        return _check_date(v)
+
     @field_validator("residual", mode="plain")
     @classmethod
     def _residual(cls, v: Any) -> str | float | None:
@@ -161,7 +291,16 @@ class _OptionSection(_Schema):
     name: Annotated[str, Field(min_length=1)]
     short_name: Annotated[str, Field(min_length=1)] | None = None
     description: str = ""
+    procedure: str = ""
+    from_year: Any = Field(None, alias="from")
+    to_year: Any = Field(None, alias="to")
+    months: Annotated[int, Field(ge=1, le=MAX_MONTHS)] | None = None
     items: Annotated[list[_ItemSection], Field(min_length=1)]
+
+    @field_validator("from_year", "to_year", mode="plain")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        return _check_date(v)
 
 
 class _ComparisonSection(_Schema):
@@ -267,7 +406,23 @@ class Item:
         Share of the item's amounts added as a contingency line (chi phí dự
         phòng), from the scenario's ``[contingency]`` table; 0 when the item
         is not covered. [-]
+    from_month, to_month : int
+        First month of ``from_year`` and last month of ``to_year`` in which
+        the item applies (1 and 12 for whole years). [month]
+    price_year : int or None
+        The year ``price`` is quoted in, when it is not ``base_year``.
+    price_factor : float
+        Price-index factor from ``price_year`` to ``base_year`` prices
+        (:func:`costmodel.prices.index_factor`; 1 without ``price_year``). [-]
     """
+
+    def months_in_service(self, years: np.ndarray) -> np.ndarray:
+        """Months of each year in ``years`` between ``from`` and ``to`` (0 to 12). [month]"""
+        years = np.asarray(years)
+        first = np.where(years == self.from_year, self.from_month, 1)
+        last = np.where(years == self.to_year, self.to_month, 12)
+        inside = (years >= self.from_year) & (years <= self.to_year)
+        return np.where(inside, np.maximum(last - first + 1, 0), 0)
 
     position: int
     name: str
@@ -289,6 +444,10 @@ class Item:
     note: str
     escalation_is_inflation: bool = False
     contingency: float = 0.0
+    from_month: int = 1
+    to_month: int = 12
+    price_year: int | None = None
+    price_factor: float = 1.0
 
     @property
     def label(self) -> str:
@@ -308,6 +467,9 @@ class Option:
         The option's cost lines in file order.
     short_name : str
         Name for charts and narrow tables (the name when the file gives none).
+    procedure : str
+        What choosing the option requires (the legal route and its time), in
+        the readers' words; empty when the file says nothing.
     """
 
     id: str
@@ -315,6 +477,7 @@ class Option:
     items: tuple[Item, ...]
     description: str = ""
     short_name: str = ""
+    procedure: str = ""
 
     @property
     def display_name(self) -> str:
@@ -454,10 +617,24 @@ class Scenario:
         Demand series by id.
     options : tuple of Option
         In file order.
+    mandate : str
+        What the competent authority ordered (reader-facing text), if anything.
+    mandate_option : str or None
+        The option that order corresponds to.
+    plan_links : tuple of PlanLinkUse
+        The dates taken from procurement plans, with their baseline and forecast months.
     source : str
         File name the scenario was read from (``"<dict>"`` when built in code).
     sha256 : str
         SHA-256 of the file's bytes (empty when built in code).
+    data : mapping or None
+        The input as read (parsed TOML), kept to re-evaluate the scenario (e.g.
+        with the baseline plan dates) through the same validation.
+    base_dir : str or None
+        Folder that relative paths of the file (plans, price index) start from.
+    plan_dates : {"auto", "baseline", "forecast"}
+        Which dates of linked plans were used: the forecast where a progress
+        folder is given ("auto"), or always the baseline or the forecast.
     """
 
     title: str
@@ -482,8 +659,14 @@ class Scenario:
     contingency: Contingency | None = None
     currency: str = "VND"
     description: str = ""
+    mandate: str = ""
+    mandate_option: str | None = None
+    plan_links: tuple[PlanLinkUse, ...] = ()
     source: str = "<dict>"
     sha256: str = ""
+    data: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    base_dir: str | None = None
+    plan_dates: str = "auto"
 
     @property
     def is_uncertain(self) -> bool:
@@ -526,13 +709,15 @@ class Scenario:
 # ---------------------------------------------------------------------------
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, plan_dates: str = "auto") -> Scenario:
     """Read, validate and resolve a scenario TOML file.
 
     Parameters
     ----------
     path : str or pathlib.Path
         The scenario file.
+    plan_dates : {"auto", "baseline", "forecast"}
+        Which dates of linked procurement plans to use (see :func:`parse_scenario`).
 
     Returns
     -------
@@ -561,11 +746,16 @@ def load_scenario(path: str | Path) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem(name, "", f"TOML syntax error: {exc}")]) from None
-    scenario = parse_scenario(data, source=name)
+    scenario = parse_scenario(data, source=name, base_dir=path.parent, plan_dates=plan_dates)
     return _replace(scenario, sha256=hashlib.sha256(raw).hexdigest())
 
 
-def parse_scenario(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
+PLAN_DATES = ("auto", "baseline", "forecast")
+
+
+def parse_scenario(
+    data: Mapping[str, Any], source: str = "<dict>", base_dir: str | Path | None = None, plan_dates: str = "auto"
+) -> Scenario:
     """Validate and resolve a scenario given as a dictionary (parsed TOML).
 
     Parameters
@@ -574,6 +764,13 @@ def parse_scenario(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
         The same structure as a scenario file.
     source : str
         Name used in error messages.
+    base_dir : str or pathlib.Path, optional
+        Folder that relative paths in the file (procurement plans, the price
+        index) start from; the file's folder for :func:`load_scenario`.
+    plan_dates : {"auto", "baseline", "forecast"}
+        For dates linked to a procurement plan: the forecast finish where the
+        link names a progress folder and the baseline otherwise ("auto"), or
+        always the baseline, or always the forecast.
 
     Returns
     -------
@@ -584,16 +781,24 @@ def parse_scenario(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
     ScenarioError
         With every problem found.
     """
+    original = data
     extracted = _extract_inputs(data, source)
     data = extracted.data
     try:
         model = _FileSchema.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(extracted.problems + _schema_problems(exc, data, source)) from None
+    if plan_dates not in PLAN_DATES:
+        raise ValueError(f"plan_dates must be one of {PLAN_DATES}, got {plan_dates!r}")
     problems = extracted.problems + list(_consistency_problems(model, data, source))
+    base = Path(base_dir) if base_dir is not None else None
+    dates = _Dates(model, data, source, base, plan_dates)
+    problems += dates.problems
+    factors, factor_problems = _price_factors(model, data, source, base)
+    problems += factor_problems
     if problems:
         raise ScenarioError(problems)
-    scenario = _resolve(model, source)
+    scenario = _resolve(model, source, dates, factors)
     return _replace(
         scenario,
         parameters=extracted.parameters,
@@ -601,6 +806,10 @@ def parse_scenario(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
         correlation=extracted.correlation,
         optimism_bias=extracted.optimism_bias,
         budget_cap=extracted.budget_cap,
+        plan_links=tuple(dates.links),
+        data=copy.deepcopy(dict(original)),
+        base_dir=None if base is None else str(base),
+        plan_dates=plan_dates,
     )
 
 
@@ -870,6 +1079,8 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
             for v in values or []:
                 if v not in known:
                     yield p(f"contingency.{key}", _unknown(kind, v, known))
+    if s.mandate_option is not None and s.mandate_option not in option_ids:
+        yield p("scenario.mandate_option", _unknown("option", s.mandate_option, list(option_ids)))
     if s.baseline is not None and s.baseline not in option_ids:
         yield p("scenario.baseline", _unknown("option", s.baseline, list(option_ids)))
     if s.unit_driver is not None and s.unit_driver not in model.drivers:
@@ -896,18 +1107,16 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
 
 
 def _item_problems(item: _ItemSection, ipath: str, s: _ScenarioSection, drivers: Mapping[str, Any], p: Any) -> Iterable[Problem]:
-    horizon = f"{s.start_year}-{s.end_year}"
     if isinstance(item.quantity, str) and item.quantity not in drivers:
         yield p(f"{ipath}.quantity", _unknown("driver", item.quantity, list(drivers)))
-    for key, year in (("from", item.from_year), ("to", item.to_year)):
-        if year is not None and not (s.start_year <= year <= s.end_year):
-            yield p(f"{ipath}.{key}", f"year outside the horizon {horizon} (got {year})")
-    if item.from_year is not None and item.to_year is not None and item.from_year > item.to_year:
-        yield p(f"{ipath}.to", f"must be >= from ({item.from_year}) (got {item.to_year})")
-    if item.to_year is not None and item.per == "once":
-        yield p(f"{ipath}.to", "not allowed with per = \"once\" (a one-off happens in year 'from')")
-    elif item.to_year is not None and item.life is not None:
-        yield p(f"{ipath}.to", "not allowed with 'life' (an asset is replaced to the end of the horizon)")
+    for key in ("to", "months"):
+        given = item.to_year if key == "to" else item.months
+        if given is not None and item.per == "once":
+            yield p(f"{ipath}.{key}", "not allowed with per = \"once\" (a one-off happens in year 'from')")
+        elif given is not None and item.life is not None:
+            yield p(f"{ipath}.{key}", "not allowed with 'life' (an asset is replaced to the end of the horizon)")
+    if item.to_year is not None and item.months is not None:
+        yield p(f"{ipath}.months", "give either 'to' or 'months' (a contract of fixed length), not both")
     if item.life is not None and item.per not in ("once", "added"):
         yield p(f"{ipath}.life", f'only allowed with per = "once" or "added" (got per = {item.per!r})')
     if item.residual is not None and item.life is None:
@@ -918,11 +1127,176 @@ def _item_problems(item: _ItemSection, ipath: str, s: _ScenarioSection, drivers:
 
 
 # ---------------------------------------------------------------------------
+# Dates and price years (need files beside the scenario: plans, the price index)
+# ---------------------------------------------------------------------------
+
+
+class _Dates:
+    """First and last month of every item: years, months, contract lengths and plan links resolved.
+
+    An item takes ``from``, ``to`` and ``months`` from its option when it gives
+    none itself (a one-off takes only ``from``; an asset with ``life`` only
+    ``from``). ``from`` defaults to January of ``start_year``; ``to`` to
+    December of ``end_year``; ``months = N`` ends N months after ``from``
+    (the first month included); a one-off's ``to`` is its ``from`` year.
+    """
+
+    def __init__(self, model: _FileSchema, data: Any, source: str, base_dir: Path | None, plan_dates: str):
+        self.model, self.data, self.source = model, data, source
+        self.base_dir, self.plan_dates = base_dir, plan_dates
+        self.problems: list[Problem] = []
+        self.links: list[PlanLinkUse] = []
+        self._resolved: dict[tuple[str, int], tuple[tuple[int, int], tuple[int, int]]] = {}
+        s = model.scenario
+        if s.start_year > s.end_year:
+            return
+        horizon = f"{s.start_year}-{s.end_year}"
+        for oi, opt in enumerate(model.options):
+            olabel = _option_label(data, oi)
+            for ii, item in enumerate(opt.items):
+                ipath = f"{olabel}.{_item_label(data, oi, ii)}"
+                asset = item.life is not None or item.per == "once"
+                own_end = item.to_year is not None or item.months is not None
+                from_spec, from_path = (
+                    (item.from_year, f"{ipath}.from") if item.from_year is not None else (opt.from_year, f"{olabel}.from")
+                )
+                if own_end or asset:
+                    to_spec, to_path, months, months_path = item.to_year, f"{ipath}.to", item.months, f"{ipath}.months"
+                else:
+                    to_spec, to_path, months, months_path = opt.to_year, f"{olabel}.to", opt.months, f"{olabel}.months"
+                first = self._month(from_spec, from_path, start=True)
+                if first is None:
+                    continue
+                if item.per == "once":
+                    last = (first[0], 12)
+                elif asset:
+                    last = (s.end_year, 12)
+                elif months is not None:
+                    last = _add_months(first[0], first[1], months - 1)
+                    to_path = months_path
+                else:
+                    last = self._month(to_spec, to_path, start=False)
+                    if last is None:
+                        continue
+                bad = False
+                shown_first = _month_text(first, from_spec)
+                shown_last = _month_text(last, to_spec if to_path.endswith(".to") else None)
+                if not s.start_year <= first[0] <= s.end_year:
+                    self._problem(from_path, f"{shown_first} lies outside the horizon {horizon}")
+                    bad = True
+                if not s.start_year <= last[0] <= s.end_year:
+                    self._problem(to_path, f"{shown_last} lies outside the horizon {horizon}")
+                    bad = True
+                if not bad and last < first:
+                    self._problem(to_path, f"ends ({shown_last}) before it starts ({shown_first})")
+                    bad = True
+                if not bad:
+                    self._resolved[(opt.id, ii + 1)] = (first, last)
+
+    def of(self, option_id: str, position: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """(from year, from month), (to year, to month) of an item."""
+        return self._resolved[(option_id, position)]
+
+    def _problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.source, path, message))
+
+    def _month(self, spec: Any, path: str, start: bool) -> tuple[int, int] | None:
+        s = self.model.scenario
+        if spec is None:
+            return (s.start_year, 1) if start else (s.end_year, 12)
+        if isinstance(spec, PlanLink):
+            return self._plan_month(spec, path)
+        year, month = spec
+        return (year, month if month is not None else (1 if start else 12))
+
+    def _plan_month(self, link: PlanLink, path: str) -> tuple[int, int] | None:
+        from costmodel.schedule.plan import PlanError
+        from costmodel.schedule.service import task_dates
+
+        if self.base_dir is None:
+            self._problem(path, "a plan link needs the scenario's folder: load the scenario from its file")
+            return None
+        if self.plan_dates == "forecast" and link.progress is None:
+            self._problem(path, "forecast dates asked for, but the plan link names no 'progress' folder")
+            return None
+        plan_path = self.base_dir / link.plan
+        progress = self.base_dir / link.progress if link.progress is not None else None
+        as_of = dt.date.fromisoformat(link.as_of) if link.as_of else None
+        try:
+            found = task_dates(plan_path, link.task, progress, as_of)
+        except KeyError:
+            self._problem(f"{path}.task", f"the plan {link.plan!r} has no task {link.task!r}")
+            return None
+        except PlanError as exc:
+            for problem in exc.problems:
+                where = f"{problem.file}: {problem.path}: " if problem.path else f"{problem.file}: "
+                self._problem(f"{path}.plan", f"{where}{problem.message}")
+            return None
+
+        def shifted(day: dt.date) -> tuple[int, int]:
+            return _add_months(day.year, day.month, link.offset_months)
+
+        baseline = shifted(found.baseline)
+        forecast = shifted(found.forecast) if found.forecast is not None else None
+        use_forecast = forecast is not None and self.plan_dates != "baseline"
+        used = forecast if use_forecast else baseline
+        self.links.append(PlanLinkUse(path, link, baseline, forecast, used))
+        return used
+
+
+def _month_text(month: tuple[int, int], spec: Any = None) -> str:
+    """A resolved month as the file gave it: ``year 2027`` for a whole year, else ``2027-09``."""
+    if isinstance(spec, tuple) and spec[1] is None:
+        return f"year {month[0]}"
+    text = f"{month[0]}-{month[1]:02d}"
+    return f"{text} (from the plan)" if isinstance(spec, PlanLink) else text
+
+
+def _price_factors(model: _FileSchema, data: Any, source: str, base_dir: Path | None) -> tuple[dict, list[Problem]]:
+    """Price-index factors of items quoted in another year (``price_year``) to the base year."""
+    from costmodel.prices import index_factor, read_price_index
+
+    s = model.scenario
+    base_year = s.base_year if s.base_year is not None else s.start_year
+    wanted = [
+        (oi, ii, opt.id, item.price_year)
+        for oi, opt in enumerate(model.options)
+        for ii, item in enumerate(opt.items)
+        if item.price_year is not None and item.price_year != base_year
+    ]
+    if not wanted and s.price_index is None:
+        return {}, []
+    name = s.price_index or "price-index.csv"
+    if base_dir is None:
+        path = Path(name)
+        if not path.is_absolute():
+            return {}, [Problem(source, "scenario.price_index", "needs the scenario's folder: load the scenario from its file")]
+    else:
+        path = base_dir / name
+    try:
+        index = read_price_index(path)
+    except InputError as exc:
+        where = "scenario.price_index" if s.price_index else _item_path(data, wanted[0][0], wanted[0][1]) + ".price_year"
+        return {}, [Problem(source, where, f"{p.file}: {p.path + ': ' if p.path else ''}{p.message}") for p in exc.problems]
+    factors, problems = {}, []
+    for oi, ii, oid, year in wanted:
+        try:
+            factors[(oid, ii + 1)] = index_factor(index, year, base_year)
+        except KeyError as exc:
+            problems.append(Problem(source, _item_path(data, oi, ii) + ".price_year", f"{exc.args[0]} in {path}"))
+    return factors, problems
+
+
+def _item_path(data: Any, oi: int, ii: int) -> str:
+    return f"{_option_label(data, oi)}.{_item_label(data, oi, ii)}"
+
+
+# ---------------------------------------------------------------------------
 # Resolution: fill in defaults
 # ---------------------------------------------------------------------------
 
 
-def _resolve(model: _FileSchema, source: str) -> Scenario:
+def _resolve(model: _FileSchema, source: str, dates: _Dates, factors: Mapping[tuple[str, int], float]) -> Scenario:
     s = model.scenario
     years = np.arange(s.start_year, s.end_year + 1)
     drivers: dict[str, Driver] = {}
@@ -960,8 +1334,7 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
             life = it.life
             residual = (it.residual if it.residual is not None else "linear") if life is not None else None
             budget = it.budget or ("investment" if life is not None else "recurrent")
-            from_year = it.from_year if it.from_year is not None else s.start_year
-            to_year = from_year if it.per == "once" else (it.to_year if it.to_year is not None else s.end_year)
+            (from_year, from_month), (to_year, to_month) = dates.of(opt.id, pos)
             items.append(
                 Item(
                     position=pos,
@@ -975,6 +1348,10 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
                     contingency=_contingency_share(contingency, opt.id, it.category, it.name),
                     from_year=from_year,
                     to_year=to_year,
+                    from_month=from_month,
+                    to_month=to_month,
+                    price_year=it.price_year,
+                    price_factor=factors.get((opt.id, pos), 1.0),
                     vat=float(it.vat if it.vat is not None else s.vat),
                     timing=it.timing or s.timing,
                     budget=budget,
@@ -986,7 +1363,7 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
                     note=it.note,
                 )
             )
-        options.append(Option(opt.id, opt.name, tuple(items), opt.description, opt.short_name or ""))
+        options.append(Option(opt.id, opt.name, tuple(items), opt.description, opt.short_name or "", opt.procedure))
 
     return Scenario(
         title=s.title,
@@ -1006,6 +1383,8 @@ def _resolve(model: _FileSchema, source: str) -> Scenario:
         options=tuple(options),
         comparisons=tuple(Comparison(c.metric, c.option, tuple(c.categories), c.per, c.label) for c in model.comparisons),
         contingency=contingency,
+        mandate=s.mandate,
+        mandate_option=s.mandate_option,
         source=source,
     )
 

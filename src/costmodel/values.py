@@ -119,9 +119,9 @@ class InputValues:
 
     # -- items --------------------------------------------------------------
     def price(self, option_id: str, item: Item) -> np.ndarray:
-        """Price per unit per period, optimism bias included. [VND]"""
+        """Price per unit per period at base-year prices (``price_year`` converted), optimism bias included. [VND]"""
         base = self.field(("item", option_id, item.position, "price"), item.price)
-        return np.maximum(base, 0.0) * (1.0 + self.bias(item.category))
+        return np.maximum(base, 0.0) * item.price_factor * (1.0 + self.bias(item.category))
 
     def bias(self, category: str) -> np.ndarray:
         """Optimism-bias uplift of a category (0 without one). [-]"""
