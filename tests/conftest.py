@@ -57,3 +57,15 @@ def rendered_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
     assert main(["report", "--scenarios", str(SCENARIOS), "-o", str(out)]) == 0
     return out
+
+
+def copy_dic(folder: Path, name: str = "data-integration-center.toml") -> Path:
+    """Copy the Data Integration Center scenario with the procurement plan and progress files its dates follow."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SCENARIOS / "data-integration-center.toml", folder / name)
+    shutil.copy(SCENARIOS / "dic-rental-procurement.toml", folder)
+    if not (folder / "dic-rental-procurement-progress").exists():
+        shutil.copytree(SCENARIOS / "dic-rental-procurement-progress", folder / "dic-rental-procurement-progress")
+    return folder / name

@@ -264,3 +264,36 @@ def test_a_plan_link_to_an_unknown_task_or_a_missing_plan_is_reported(tmp_path):
     (tmp_path / "plan.toml").unlink()
     with pytest.raises(ScenarioError, match=r"\.from\.plan: .*plan.toml: cannot read file"):
         load_scenario(tmp_path / "s.toml")
+
+
+def test_the_slip_report_compares_the_baseline_and_forecast_dates_by_hand(tmp_path):
+    from costmodel.reports.slip_report import slip_frame, slip_text
+    from costmodel.slip import plan_slip
+
+    # baseline: signing on Friday 2 August 2024 -> rent from September. The progress file of 30 August
+    # says "prepare" has not started: it resumes on the first working day after 30 August (4 September,
+    # after the National Day holidays) and takes 5 working days: signing 10 September, rent from October.
+    (tmp_path / "plan.toml").write_text(PLAN.format(start="2024-07-29"), encoding="utf-8")
+    (tmp_path / "progress").mkdir()
+    (tmp_path / "progress" / "progress-2024-08-30.csv").write_text("task_id,percent_complete,actual_start,actual_finish,note\n")
+    text = SCENARIO.format().replace('offset_months = 1 }', 'offset_months = 1, progress = "progress" }')
+    text = text.replace('offset_months = 0 }', 'offset_months = 0, progress = "progress" }')
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    scenario = load_scenario(tmp_path / "s.toml")
+    assert [u.used for u in scenario.plan_links] == [(2024, 10), (2024, 10), (2024, 9)]
+    assert load_scenario(tmp_path / "s.toml", plan_dates="baseline").plan_links[0].used == (2024, 9)
+    slip = plan_slip(scenario)
+    assert [(s.task, s.baseline, s.forecast, s.months_late) for s in slip.links] == [("sign", (2024, 8), (2024, 9), 1)]
+    changes = {(r.item, r.year): r.difference for r in slip.items.itertuples(index=False)}
+    # fixed end: one month less rent in 2024 (-100); 36 months: one month from 2024 to 2027 (-1, +1);
+    # the current arrangement: one month more (+10)
+    assert changes == {
+        ("Phí thuê (hợp đồng đến hết năm 2028)", 2024): -100.0,
+        ("Phí thuê (hợp đồng 36 tháng)", 2024): -1.0,
+        ("Phí thuê (hợp đồng 36 tháng)", 2027): 1.0,
+        ("Duy trì hiện tại", 2024): 10.0,
+    }
+    sentence = slip_text(slip, "vi")
+    assert sentence.startswith("Theo dự báo, Ký hợp đồng chậm 1 tháng so với kế hoạch ban đầu (tháng 9/2024 thay vì tháng 8/2024).")
+    assert "năm 2024: chi Duy trì hiện tại tăng 10 đồng" in sentence
+    assert slip_frame(slip, "vi").iloc[0].tolist()[:3] == ["Thuê", "2024", "Phí thuê (hợp đồng đến hết năm 2028)"]

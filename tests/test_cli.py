@@ -9,8 +9,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, copy_dic
 from costmodel import evaluate, load_scenario
 from costmodel._files import write_outputs
 from costmodel.cli import main
@@ -58,8 +59,8 @@ def test_run_writes_the_four_tables_and_a_workbook(tmp_path, capsys):
         ["budget.csv", "cumulative.csv", "ledger.csv", "summary.csv", "workbook.xlsx"]
         + [f"{chart}.{ext}" for chart in ("cumulative", "budget-by-category", "pv-by-category") for ext in ("png", "svg")]
     )
-    # the printed table uses Vietnamese grouping by default
-    result = evaluate(load_scenario(DIC))
+    # the printed table uses Vietnamese grouping by default, and the totals of lines rounded to the đồng
+    result = evaluate(load_scenario(DIC)).rounded()
     best = result.summary.sort_values("pv_cost").iloc[0]
     assert format_vnd(best.pv_cost, "vi") in printed
     assert "." in format_vnd(best.pv_cost, "vi")
@@ -78,7 +79,7 @@ def test_run_english(tmp_path, capsys):
     assert main(["run", str(DIC), "-o", str(tmp_path), "--lang", "en"]) == 0
     printed = capsys.readouterr().out
     assert "Rank" in printed and "Present value of cost" in printed
-    best = evaluate(load_scenario(DIC)).summary.sort_values("pv_cost").iloc[0]
+    best = evaluate(load_scenario(DIC)).rounded().summary.sort_values("pv_cost").iloc[0]
     assert format_vnd(best.pv_cost, "en") in printed
 
 
@@ -93,7 +94,7 @@ def test_format_vnd_grouping():
 
 def test_default_output_dir_is_reports_stem(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    shutil.copy(DIC, tmp_path / "dic.toml")
+    copy_dic(tmp_path, "dic.toml")  # with the procurement plan and progress files its dates follow
     assert main(["run", "dic.toml"]) == 0
     assert (tmp_path / "reports" / "dic" / "summary.csv").exists()
 
@@ -134,8 +135,8 @@ def test_validate_ok(capsys):
 def test_report_runs_every_scenario(tmp_path, capsys):
     src = tmp_path / "scenarios"
     src.mkdir()
-    shutil.copy(DIC, src / "one.toml")
-    shutil.copy(DIC, src / "two.toml")
+    copy_dic(src, "one.toml")
+    copy_dic(src, "two.toml")
     (src / "plan.toml").write_text(
         '[project]\ntitle = "a plan, not a cost scenario"\nstart = 2024-04-15\n\n[[tasks]]\nid = "a"\nname = "A"\nduration = 3\n',
         encoding="utf-8",
@@ -144,6 +145,7 @@ def test_report_runs_every_scenario(tmp_path, capsys):
     assert main(["report", "--scenarios", str(src), "-o", str(out)]) == 0
     assert (out / "one" / "summary.csv").exists() and (out / "two" / "workbook.xlsx").exists()
     assert (out / "plan" / "schedule.csv").exists() and not (out / "plan" / "summary.csv").exists()
+    assert (out / "dic-rental-procurement" / "slip.csv").exists()  # both scenarios follow this plan
     printed = capsys.readouterr().out
     assert str(out / "one" / "summary.csv") in printed
 
@@ -151,7 +153,7 @@ def test_report_runs_every_scenario(tmp_path, capsys):
 def test_report_continues_past_a_bad_scenario_and_exits_2(tmp_path, capsys):
     src = tmp_path / "scenarios"
     src.mkdir()
-    shutil.copy(DIC, src / "good.toml")
+    copy_dic(src, "good.toml")
     shutil.copy(Path(__file__).parent / "bad" / "negative-price.toml", src / "bad.toml")
     out = tmp_path / "reports"
     assert main(["report", "--scenarios", str(src), "-o", str(out)]) == 2
@@ -182,7 +184,9 @@ def test_workbook_sheets_formats_and_frozen_header(tmp_path):
     result = evaluate(load_scenario(DIC))
     assert cell.value == pytest.approx(result.ledger["nominal"].iloc[0], abs=0.5)
     pv = ledger.cell(row=head + 1, column=headers.index("Giá trị hiện tại") + 1)
-    assert pv.value == f"=M{head + 1}*O{head + 1}" and pv.number_format == "#,##0"
+    letter = {h: get_column_letter(i + 1) for i, h in enumerate(headers)}
+    r = head + 1
+    assert pv.value == f"={letter['Đã có thuế GTGT']}{r}*{letter['Hệ số chiết khấu']}{r}" and pv.number_format == "#,##0"
     en = tmp_path / "en"
     assert main(["run", str(DIC), "-o", str(en), "--lang", "en"]) == 0
     assert openpyxl.load_workbook(en / "workbook.xlsx").sheetnames == ["Summary", "Estimate", "Ledger", "Assumptions", "About"]

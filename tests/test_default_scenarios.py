@@ -21,9 +21,15 @@ def test_default_scenario_runs_and_every_item_has_a_source(path):
 
 
 def test_dic_power_cost_is_kw_times_pue_times_hours_times_tariff():
-    # domain-costs: 8,760 h/yr; PUE 2.0 for a small provincial server room (DC17);
-    # 2,200 VND/kWh for administrative units (EC5); 10 % VAT; IT load 4 kW in 2024.
+    # domain-costs: 8,760 h/yr; PUE 2.0 for a small provincial server room (DC17); the tariff of
+    # administrative units (EC5, central value of the `tariff` parameter); 10 % VAT. The own server room
+    # operates from July 2025 (DIC-INVEST-START): 2026 is a whole year at the 6 kW IT load, priced at
+    # 2024 tariffs escalated twice at the 4 % inflation.
     scenario = load_scenario(SCENARIOS / "data-integration-center.toml")
+    tariff = scenario.parameters["tariff"].central
     led = evaluate(scenario).ledger
-    row = led[(led["option"] == "invest") & (led["category"] == "energy") & (led["year"] == 2024)].iloc[0]
-    assert row["nominal"] == pytest.approx(4 * 2.0 * 8760 * 2200 * 1.10)
+    power = led[(led["option"] == "invest") & (led["category"] == "energy")].set_index("year")
+    assert power.loc[2026, "nominal"] == pytest.approx(6 * 2.0 * 8760 * tariff * 1.10 * 1.04**2)
+    # 2025: July to December only (6 of 12 months) at 5 kW
+    assert power.loc[2025, "nominal"] == pytest.approx(5 * 2.0 * 8760 * tariff * 1.10 * 1.04 * 6 / 12)
+    assert 2024 not in power.index

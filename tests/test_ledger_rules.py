@@ -456,6 +456,7 @@ def test_ledger_has_exactly_the_contract_columns_and_no_zero_rows():
         "year",
         "quantity",
         "unit_price",
+        "periods",
         "before_vat",
         "vat",
         "nominal",

@@ -158,8 +158,9 @@ def test_peer_positions_against_hand_computed_values():
     assert pos.loc["buy", "rank"] == 3  # above Hà Giang (37.0 M) and Quảng Bình (151.3 M), below Thăng Bình (161.0 M)
     assert pos.loc["buy", "position"] == "within"
     assert pos.loc["buy", "ratio_to_median"] == pytest.approx(buy / qb, rel=1e-12)
-    # hybrid: gateway 500 M (no VAT) + 23 rooms x 202.4 M x 1.1 + 82 kits x 30 M x 1.1, over 105 points
-    hybrid = (500e6 + 1.1 * (23 * (152.4e6 + 50e6) + 82 * 30e6)) / 105  # 79.30 M
+    # hybrid: gateway 500 M (no VAT) + 23 rooms x 202.4 M x 1.1 + 82 kits x 30 M (2017, indexed to 2024
+    # like Hà Giang's peer figure: price_year = 2017) x 1.1, over 105 points
+    hybrid = (500e6 + 1.1 * (23 * (152.4e6 + 50e6) + 82 * hg)) / 105  # 85.36 M
     assert pos.loc["hybrid", "value"] == pytest.approx(hybrid, rel=1e-12)
     assert pos.loc["hybrid", "rank"] == 2
 
@@ -233,6 +234,8 @@ def test_price_index_missing_a_year_is_bad_input_not_a_crash(tmp_path, capsys):
     (tmp_path / "price-index.csv").write_text("year,inflation,source,type\n2024,0.0363,EC1,published\n", encoding="utf-8")
     assert main(["peers", str(tmp_path / "video-conferencing.toml"), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert f"{tmp_path / 'price-index.csv'}: price index has no inflation for year(s) 2018" in err
+    # the hybrid's commune kit is a 2017 price (price_year = 2017): the scenario itself needs the index
+    assert "price_year: price index has no inflation for year(s) 2018" in err
+    assert f"in {tmp_path / 'price-index.csv'}" in err
     assert main(["run", str(tmp_path / "video-conferencing.toml"), "-o", str(tmp_path / "out2")]) == 2
     assert not (tmp_path / "out2").exists() or not any((tmp_path / "out2").iterdir())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import SCENARIOS, make_scenario
 from costmodel import evaluate, load_scenario, parse_scenario
@@ -133,7 +134,11 @@ def test_workbook_sheets_formats_and_live_formulas(dic_workbook):
     summary = book["Tổng hợp"]
     head, headers = header_row(summary, "Xếp hạng")
     pv = summary.cell(row=head + 1, column=headers.index("Giá trị hiện tại của chi phí") + 1)
-    assert pv.value.startswith("=SUMIFS('Sổ dòng tiền'!$P$7:$P$")
+    ledger = book["Sổ dòng tiền"]
+    lhead, lheaders = header_row(ledger, "PA số")
+    letter = {h: get_column_letter(i + 1) for i, h in enumerate(lheaders)}
+    pv_col = letter["Giá trị hiện tại"]
+    assert pv.value.startswith(f"=SUMIFS('Sổ dòng tiền'!${pv_col}${lhead + 1}:${pv_col}$")
     assert summary.freeze_panes == f"A{head + 1}"
     assert summary.page_setup.orientation == "landscape" and summary.page_setup.paperSize == 9
     assert summary.sheet_properties.pageSetUpPr.fitToPage
@@ -143,15 +148,30 @@ def test_workbook_sheets_formats_and_live_formulas(dic_workbook):
     for ws in book.worksheets:  # every sheet prints with a title block, the unit, a header and page numbers
         assert ws["A1"].value == "Trung tâm tích hợp dữ liệu 2024-2028: thuê, đầu tư hay kết hợp"
         assert ws["A3"].value.startswith("Đơn vị tính: đồng")
-        assert ws["A4"].value.startswith("Ngày lập: ")
+        assert ws["A4"].value.startswith("Số liệu tính đến ngày 30/04/2024. Ngày lập: ")  # as-of and preparation dates
         assert "Trang &P/&N" in ws.oddFooter.center.text
-        assert ws.print_title_rows and ws.page_setup.paperSize == 9
-    ledger = book["Sổ dòng tiền"]
-    head, headers = header_row(ledger, "PA số")
-    r = head + 1
-    assert ledger.cell(row=r, column=16).value == f"=M{r}*O{r}"  # present value = after VAT x discount factor
-    assert ledger.cell(row=r, column=12).value == f"=M{r}-K{r}"  # VAT = after VAT - before VAT
-    assert ledger.cell(row=r, column=13).number_format == "#,##0"
+        assert ws.page_setup.paperSize == 9
+        # the header row repeats on every page, except on sheets with several tables (Rủi ro, Độ nhạy)
+        assert bool(ws.print_title_rows) == (ws.title not in ("Rủi ro", "Độ nhạy"))
+    r = lhead + 1
+    nominal, before, factor = letter["Đã có thuế GTGT"], letter["Chưa có thuế GTGT"], letter["Hệ số chiết khấu"]
+    assert ledger[f"{pv_col}{r}"].value == f"={nominal}{r}*{factor}{r}"  # present value = after VAT x discount factor
+    assert ledger[f"{letter['Thuế GTGT']}{r}"].value == f"={nominal}{r}-{before}{r}"  # VAT = after VAT - before VAT
+    assert ledger[f"{nominal}{r}"].number_format == "#,##0"
+    # every line multiplies on paper: quantity x unit price x periods x (1 + VAT) = after VAT (to the rounding)
+    for row in ledger.iter_rows(min_row=r, values_only=True):
+        if row[0] is None:
+            break
+        q, p, k, b4 = (
+            row[lheaders.index(h)]
+            for h in (
+                "Số lượng",
+                "Đơn giá (chưa có thuế GTGT)",
+                lheaders[lheaders.index("Đơn vị tính của đơn giá") + 1],
+                "Chưa có thuế GTGT",
+            )
+        )
+        assert q * p * k == pytest.approx(b4, abs=0.5 * max(1.0, abs(q * k)) + 1)
     about = book["Thông tin"]
     labels = [c.value for c in about["A"]]
     assert "Mã băm SHA-256 của tệp" in labels and "Quy ước chiết khấu" in labels

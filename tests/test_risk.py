@@ -17,9 +17,9 @@ from costmodel.ledger import option_arrays
 from costmodel.reports.names import Names
 from costmodel.reports.narrative import switching_verdict
 from costmodel.risk import sensitivity as sens
-from costmodel.risk.distributions import PERT_TABLE_SIZE, make_distribution
 from costmodel.risk.sampling import draw_values, spearman_to_pearson
 from costmodel.risk.simulate import simulate
+from costmodel.scenario.distributions import PERT_TABLE_SIZE, make_distribution
 from costmodel.values import central_values
 
 DIC = SCENARIOS / "data-integration-center.toml"
@@ -68,7 +68,7 @@ def test_collapsed_distributions_reproduce_run_exactly():
     data = tomllib.loads(DIC.read_text(encoding="utf-8"))
     data = collapse(data)
     data.pop("correlation")
-    scenario = parse_scenario(data)
+    scenario = parse_scenario(data, base_dir=SCENARIOS)  # its dates follow the procurement plan beside it
     result = simulate(scenario, draws=7, seed=3)
     run = evaluate(load_scenario(DIC)).summary["pv_cost"].to_numpy()
     for draw in result.pv_cost:
@@ -251,7 +251,7 @@ def test_sobol_indices_of_an_additive_model():
 def test_parameters_and_expressions_central_values():
     scenario = load_scenario(DIC)
     power = next(i for i in scenario.option("invest").items if i.category == "energy")
-    assert power.price == pytest.approx(8760 * 2.0 * 2200)  # 8_760 * pue * tariff at the modes
+    assert power.price == pytest.approx(8760 * 2.0 * 2124)  # 8_760 * pue * tariff at the modes (EC5: 2,124 VND/kWh)
     vals = draw_values(scenario, 3, np.random.default_rng(0))
     assert vals.driver("vcpu").shape == (3, 5)
 
@@ -326,8 +326,11 @@ def test_cli_simulate_and_sensitivity(tmp_path, capsys):
     assert main(["simulate", str(DIC), "--draws", "2000", "--seed", "1", "-o", str(again), "--budget-cap", "6e9"]) == 0
     assert (again / "simulation_summary.csv").read_bytes() == (out / "simulation_summary.csv").read_bytes()
     assert main(["sensitivity", str(DIC), "-o", str(out), "--grid", "auto", "--steps", "5", "--sobol", "256"]) == 0
-    for name in ("tornado.csv", "switching.csv", "two_way.csv", "sobol.csv", "tornado.png", "two-way.png"):
+    for name in ("tornado.csv", "switching.csv", "two_way.csv", "sobol.csv", "tornado.png"):
         assert (out / name).exists(), name
+    # the two-way map is drawn only when the cheapest option changes somewhere on the grid
+    grid = pd.read_csv(out / "two_way.csv")
+    assert (out / "two-way.png").exists() == (grid["preferred"].nunique() > 1)
     assert main(["simulate", str(DIC), "--draws", "0"]) == 2
     assert main(["sensitivity", str(DIC), "--sobol", "1000"]) == 2
     assert main(["sensitivity", str(DIC), "--grid", "nope,pue", "-o", str(tmp_path / "x")]) == 2

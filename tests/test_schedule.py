@@ -155,7 +155,7 @@ def test_weekly_report_for_a_sample_week_by_hand():
     # work done 3 of 8 task-days = 37.5 %, planned PV(3) = 6 of 8 = 75 %
     assert "Khối lượng đã thực hiện 37,5\u00a0% so với kế hoạch 75,0\u00a0%" in md
     assert "SV(t) = -1,5 ngày làm việc, SPI(t) = 0,50): **chậm 1,5 ngày làm việc**" in md
-    assert "So với tuần trước (03/06/2024): ngày hoàn thành dự báo lùi 1 ngày làm việc" in md
+    assert "So với kỳ báo cáo trước (03/06/2024): ngày hoàn thành dự báo lùi 1 ngày làm việc" in md
     en = weekly_markdown(plan, base, week2, None, None, lang="en")
     assert "late by 1.5 working days" in en
 

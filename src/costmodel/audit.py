@@ -12,15 +12,22 @@ and a usage file (meetings held each month and the points attending), compute:
   cost (monthly cash flows: recurring items spread evenly over their months in
   service that year; one-off purchases and replacements in January for ``timing =
   "start"``, July for ``"mid"``, December for ``"end"``);
-* utilisation: point-hours used (meetings x points attending x hours) against
-  the paid capacity (point-months x available hours per point-month, by
-  default 176 = 22 working days x 8 hours — an assumption to state in the
-  report), the attendance rate (points attending / points paid for) and the
-  idle share of what was paid (1 - utilisation) in VND;
+* utilisation on a **capacity basis**: point-hours used (meetings x points
+  attending x hours) against the paid capacity (point-months x available
+  hours per point-month, by default 176 = 22 working days x 8 hours — an
+  assumption to state in the report), the attendance rate (points attending /
+  points paid for) and the idle share of what was paid (1 - utilisation) in
+  VND;
+* when the usage file has the optional ``meetings_scheduled`` column,
+  utilisation on a **scheduled basis** as well: the meetings held against the
+  meetings scheduled, and the points attending against the points the
+  schedule called for (every scheduled meeting with every point paid for),
+  over the months where the schedule is known;
 * cost per meeting and per point-year.
 
 The usage CSV format is documented in ``docs/audit-format.md``; this module
-holds its reader.
+holds its reader. A usage file whose notes say ``dữ liệu mẫu`` is sample data
+(:func:`is_sample_usage`): a report built on it is a draft.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +47,13 @@ from costmodel.problems import InputError, Problem, read_text
 
 __all__ = [
     "HOURS_PER_POINT_MONTH",
+    "SAMPLE_NOTE",
+    "SCHEDULED_COLUMN",
     "USAGE_COLUMNS",
     "AuditResult",
     "UsageError",
+    "has_schedule",
+    "is_sample_usage",
     "monthly_cash",
     "parse_usage",
     "read_usage",
@@ -49,6 +61,10 @@ __all__ = [
 ]
 
 USAGE_COLUMNS = ["month", "meetings", "points_attending", "hours"]
+#: Optional column: meetings on the schedule that month (whole number >= 0; empty when not known).
+SCHEDULED_COLUMN = "meetings_scheduled"
+#: Words of the ``note`` column that mark a row as sample data (case-insensitive).
+SAMPLE_NOTE = "dữ liệu mẫu"
 #: Available hours of a meeting point per month: 22 working days x 8 hours (assumption).
 HOURS_PER_POINT_MONTH = 176.0
 _MONTH_OF_TIMING = {"start": 1, "mid": 7, "end": 12}
@@ -64,16 +80,27 @@ def read_usage(path: str | Path) -> pd.DataFrame:
 
 
 def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
-    """Parse and check usage rows.
+    r"""Parse and check usage rows.
 
     Columns: ``month`` (YYYY-MM, once each), ``meetings`` (whole number >= 0),
     ``points_attending`` (average points per meeting, >= 0), ``hours`` (average
-    duration, > 0 when there are meetings); an optional ``note`` column is kept.
+    duration, > 0 when there are meetings); optional: ``meetings_scheduled``
+    (meetings on the schedule, whole number >= 0, empty when not known) and
+    ``note`` (kept).
 
     Returns
     -------
     pandas.DataFrame
-        Columns month (str), year, meetings, points_attending, hours, point_hours, note.
+        Columns month (str), year, meetings, points_attending, hours, point_hours,
+        meetings_scheduled (float, NaN where not known or when the file has no
+        such column), note.
+
+    Examples
+    --------
+    >>> text = "month,meetings,meetings_scheduled,points_attending,hours\n2024-01,4,5,8,2\n2024-02,3,,8,2\n"
+    >>> usage = parse_usage(text)
+    >>> usage["meetings_scheduled"].tolist(), has_schedule(usage)
+    ([5.0, nan], True)
 
     Raises
     ------
@@ -125,6 +152,18 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
         if meetings > 0 and hours == 0:
             problems.append(Problem(source, where, "hours must be > 0 when meetings were held"))
             continue
+        scheduled = math.nan
+        raw = row.get(SCHEDULED_COLUMN, "")
+        if raw:
+            try:
+                scheduled = float(raw)
+                if scheduled < 0 or not scheduled.is_integer():
+                    raise ValueError
+            except ValueError:
+                problems.append(
+                    Problem(source, where, f"{SCHEDULED_COLUMN} must be a whole number >= 0 or empty (got {raw!r})")
+                )
+                continue
         rows.append(
             {
                 "month": month,
@@ -133,14 +172,34 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
                 "points_attending": points,
                 "hours": hours,
                 "point_hours": meetings * points * hours,
+                "meetings_scheduled": scheduled,
                 "note": row.get("note", ""),
             }
         )
     if problems:
         raise UsageError(problems)
-    return pd.DataFrame(
-        rows, columns=["month", "year", "meetings", "points_attending", "hours", "point_hours", "note"]
-    ).sort_values("month", ignore_index=True)
+    columns = ["month", "year", "meetings", "points_attending", "hours", "point_hours", "meetings_scheduled", "note"]
+    out = pd.DataFrame(rows, columns=columns).sort_values("month", ignore_index=True)
+    out["meetings_scheduled"] = out["meetings_scheduled"].astype(float)
+    return out
+
+
+def has_schedule(usage: pd.DataFrame) -> bool:
+    """True when at least one month of the usage has its ``meetings_scheduled`` (the column is optional)."""
+    return SCHEDULED_COLUMN in usage.columns and bool(usage[SCHEDULED_COLUMN].notna().any())
+
+
+def is_sample_usage(usage: pd.DataFrame) -> bool:
+    r"""True when any row's note says it is sample data (:data:`SAMPLE_NOTE`): a report built on it is a draft.
+
+    Examples
+    --------
+    >>> usage = parse_usage("month,meetings,points_attending,hours,note\n2021-01,4,12,2,dữ liệu mẫu (giả định)\n")
+    >>> is_sample_usage(usage)
+    True
+    """
+    marker = unicodedata.normalize("NFC", SAMPLE_NOTE).casefold()
+    return any(marker in unicodedata.normalize("NFC", str(n)).casefold() for n in usage["note"])
 
 
 def monthly_cash(result: Evaluation, option: str) -> pd.Series:
@@ -174,7 +233,9 @@ class AuditResult:
         month, rent, buy, cumulative_rent, cumulative_buy. [VND]
     usage_by_year : pandas.DataFrame
         year, meetings, point_hours, paid_point_months, capacity_point_hours,
-        utilisation, paid, cost_per_meeting.
+        utilisation, paid, cost_per_meeting; with a schedule (see
+        :func:`has_schedule`) also meetings_scheduled, meetings_held_share and
+        utilisation_scheduled (NaN for a year without a known schedule).
     crossover_month : str or None
         First month in which cumulative rent exceeds cumulative buying.
     """
@@ -222,6 +283,7 @@ def retrospective(
     if points is None or points not in s.drivers:
         raise ValueError("name the driver of the points rented (points=...) or set the scenario's unit_driver")
     summary = result.summary.set_index("option")
+    scheduled_basis = has_schedule(usage)
     rent_cash, buy_cash = monthly_cash(result, rent), monthly_cash(result, buy)
     monthly = pd.DataFrame({"month": rent_cash.index, "rent": rent_cash.to_numpy(), "buy": buy_cash.to_numpy()})
     monthly["cumulative_rent"] = monthly["rent"].cumsum()
@@ -239,18 +301,32 @@ def retrospective(
         used = float(u["point_hours"].sum())
         meetings = int(u["meetings"].sum())
         paid = float(paid_by_year.get(y, 0.0))
-        rows.append(
-            {
-                "year": int(y),
-                "meetings": meetings,
-                "point_hours": used,
-                "paid_point_months": point_months,
-                "capacity_point_hours": capacity,
-                "utilisation": used / capacity if capacity else np.nan,
-                "paid": paid,
-                "cost_per_meeting": paid / meetings if meetings else np.nan,
-            }
-        )
+        row = {
+            "year": int(y),
+            "meetings": meetings,
+            "point_hours": used,
+            "paid_point_months": point_months,
+            "capacity_point_hours": capacity,
+            "utilisation": used / capacity if capacity else np.nan,
+            "paid": paid,
+            "cost_per_meeting": paid / meetings if meetings else np.nan,
+        }
+        if scheduled_basis:
+            known = u[u["meetings_scheduled"].notna()]
+            sched = float(known["meetings_scheduled"].sum())
+            called = sched * float(drv.values[j])  # every scheduled meeting with every point paid for
+            row.update(
+                meetings_scheduled=sched if len(known) else np.nan,
+                meetings_held_share=float(known["meetings"].sum()) / sched if sched else np.nan,
+                utilisation_scheduled=float((known["meetings"] * known["points_attending"]).sum()) / called
+                if called
+                else np.nan,
+                scheduled_months=float(len(known)),
+                _held=float(known["meetings"].sum()),
+                _attended=float((known["meetings"] * known["points_attending"]).sum()),
+                _called=called,
+            )
+        rows.append(row)
     by_year = pd.DataFrame(rows)
     outside = usage[~usage["year"].isin(s.years)]
     paid = float(summary.loc[rent, "nominal_outlay"])
@@ -284,4 +360,15 @@ def retrospective(
         ("cost_per_point_year", paid / (point_months / 12) if point_months else float("nan"), "VND/point-year"),
         ("usage_months_outside_horizon", float(len(outside)), "months"),
     ]
+    if scheduled_basis:
+        sched = float(by_year["meetings_scheduled"].sum())
+        held_s, attended_s, called_s = (float(by_year[c].sum()) for c in ("_held", "_attended", "_called"))
+        metrics += [
+            ("meetings_scheduled", sched, "meetings"),
+            ("scheduled_months", float(by_year["scheduled_months"].sum()), "months"),
+            ("meetings_held_scheduled_months", held_s, "meetings"),
+            ("meetings_held_share", held_s / sched if sched else float("nan"), "share"),
+            ("utilisation_scheduled", attended_s / called_s if called_s else float("nan"), "share"),
+        ]
+        by_year = by_year.drop(columns=["_held", "_attended", "_called", "scheduled_months"])
     return AuditResult(pd.DataFrame(metrics, columns=["metric", "value", "unit"]), monthly, by_year, crossover)

@@ -145,6 +145,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="status date (default: the latest progress file)",
     )
+    sch.add_argument(
+        "--scenario",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="SCENARIO.toml",
+        help="a cost scenario whose dates follow this plan: the report shows what the forecast does to its budget",
+    )
     sch.add_argument("--lang", choices=LANGS, default="vi")
 
     aud = sub.add_parser("audit", help="retrospective of a past rental: paid vs buying, utilisation, idle share")
@@ -265,13 +273,14 @@ def _render_outputs(
 ) -> dict[str, bytes]:
     from costmodel.reports.charts import budget_by_category_figure, cumulative_figure, pv_by_category_figure
 
-    files = {f"{name}.csv": _csv_bytes(table) for name, table in result.tables.items()}
+    files = {f"{name}.csv": _csv_bytes(table) for name, table in result.tables.items()}  # machines: full precision
     if peer_tables:
         files.update({f"{name}.csv": _csv_bytes(table) for name, table in peer_tables.items()})
-    files["workbook.xlsx"] = workbook_bytes(result, lang, register, simulation, sensitivity, provenance)
-    files.update(_figure_files(cumulative_figure(result, lang), "cumulative"))
-    files.update(_figure_files(budget_by_category_figure(result, lang), "budget-by-category"))
-    files.update(_figure_files(pv_by_category_figure(result, lang), "pv-by-category"))
+    shown = result.rounded()  # readers: every total from lines rounded to the đồng
+    files["workbook.xlsx"] = workbook_bytes(shown, lang, register, simulation, sensitivity, provenance)
+    files.update(_figure_files(cumulative_figure(shown, lang), "cumulative"))
+    files.update(_figure_files(budget_by_category_figure(shown, lang), "budget-by-category"))
+    files.update(_figure_files(pv_by_category_figure(shown, lang), "pv-by-category"))
     return files
 
 
@@ -307,10 +316,11 @@ def _run_one(
     if with_risk and scenario.is_uncertain:
         sim, sim_files = _simulation_outputs(scenario, REPORT_DRAWS, REPORT_SEED, None, None, lang, show_progress=False)
         files.update(sim_files)
-        simulation = {"summary": sim.summary(), "budget": sim.budget()}
+        simulation = {"summary": _with_point_estimate(sim.summary(), result.rounded()), "budget": sim.budget()}
+        provenance = Provenance(draws=REPORT_DRAWS, seed=REPORT_SEED)
+    if with_risk:
         sens_files, sensitivity = _sensitivity_outputs(scenario, 0.20, "auto", 11, 1024, REPORT_SEED, lang)
         files.update(sens_files)
-        provenance = Provenance(draws=REPORT_DRAWS, seed=REPORT_SEED)
     usage_csv = path.parent / f"{path.stem}-usage.csv"
     if with_risk and usage_csv.exists() and {"rent", "buy"} <= {o.id for o in scenario.options}:
         files.update(_audit_outputs(result, usage_csv, "rent", "buy", None, 176.0, lang)[1])
@@ -320,10 +330,17 @@ def _run_one(
     return result, written
 
 
+def _with_point_estimate(summary: pd.DataFrame, shown: Evaluation) -> pd.DataFrame:
+    """The Monte Carlo summary with the point estimate as the summary table shows it (rounded lines)."""
+    out = summary.copy()
+    out["deterministic"] = out["option"].map(shown.summary.set_index("option")["pv_cost"])
+    return out
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
     result, written = _run_one(args.scenario, outdir, args.lang)
-    console.print_summary(result, args.lang)
+    console.print_summary(result.rounded(), args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -361,6 +378,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     status = EXIT_OK
     index: list[tuple[str, str, list[Path]]] = []
+    evaluated: list[Scenario] = []
     for path in paths:
         try:
             result, written = _run_one(path, args.output / path.stem, args.lang, with_risk=True)
@@ -368,13 +386,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
             continue
-        console.print_summary(result, args.lang)
+        evaluated.append(result.scenario)
+        console.print_summary(result.rounded(), args.lang)
         print()
         index.append((path.name, result.scenario.option(result.preferred).name, written))
     for plan_path in sorted(p for p in args.scenarios.glob("*.toml") if _is_plan(p)):
         progress_dir = args.scenarios / f"{plan_path.stem}-progress"
         try:
-            _, _, _, files = _schedule_outputs(plan_path, progress_dir if progress_dir.is_dir() else None, None, args.lang)
+            progress = progress_dir if progress_dir.is_dir() else None
+            _, _, _, files = _schedule_outputs(plan_path, progress, None, args.lang, evaluated)
         except PlanError as exc:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
@@ -526,7 +546,7 @@ def _compliance_outputs(
     files["scorecard.csv"] = _csv_bytes(report.scorecard)
     if change_table is not None:
         files["changes.csv"] = _csv_bytes(change_table)
-    files["compliance.xlsx"] = compliance_workbook_bytes(report, change_table, lang)
+    files["compliance.xlsx"] = compliance_workbook_bytes(report, change_table, lang, sample, previous_as_of)
     files["compliance.md"] = compliance_markdown(report, change_table, previous_as_of, lang, sample).encode("utf-8")
     files["compliance.html"] = compliance_html(report, change_table, previous_as_of, lang, sample).encode("utf-8")
     return report, change_table, files
@@ -579,14 +599,6 @@ def _sample_compliance(folder: Path, output: Path, lang: str) -> list[Path]:
 # schedule
 # ---------------------------------------------------------------------------
 
-_PROGRESS_NAME = re.compile(r"^progress-(\d{4}-\d{2}-\d{2})\.csv$")
-
-
-def _progress_files(folder: Path) -> list[tuple[dt.date, Path]]:
-    found = [(dt.date.fromisoformat(m.group(1)), p) for p in folder.glob("progress-*.csv") if (m := _PROGRESS_NAME.match(p.name))]
-    return sorted(found)
-
-
 def _figure_files(fig, stem: str) -> dict[str, bytes]:
     import io
 
@@ -598,13 +610,22 @@ def _figure_files(fig, stem: str) -> dict[str, bytes]:
     return out
 
 
-def _schedule_outputs(plan_path: Path, progress_dir: Path | None, as_of: dt.date | None, lang: str):
+def _links_to(scenario: Scenario, plan_path: Path) -> bool:
+    """Whether a scenario takes a date from the plan ``plan_path``."""
+    target = plan_path.resolve()
+    return any(Path(scenario.base_dir or ".").joinpath(u.link.plan).resolve() == target for u in scenario.plan_links)
+
+
+def _schedule_outputs(
+    plan_path: Path, progress_dir: Path | None, as_of: dt.date | None, lang: str, scenarios: Sequence[Scenario] = ()
+):
     from costmodel.reports.gantt import gantt_figure
     from costmodel.reports.schedule_report import weekly_html, weekly_markdown, weekly_workbook_bytes
     from costmodel.schedule.cpm import schedule_plan
     from costmodel.schedule.plan import load_plan, read_progress
     from costmodel.schedule.progress import forecast, week_over_week
-    from costmodel.schedule.service import service_months
+    from costmodel.schedule.service import progress_files, service_months
+    from costmodel.slip import plan_slip
 
     plan = load_plan(plan_path)
     baseline = schedule_plan(plan)
@@ -615,7 +636,7 @@ def _schedule_outputs(plan_path: Path, progress_dir: Path | None, as_of: dt.date
     files = {"schedule.csv": _csv_bytes(table)}
     status = previous = change_table = None
     if progress_dir is not None:
-        found = _progress_files(progress_dir)
+        found = progress_files(progress_dir)
         if not found:
             raise PlanError([Problem(str(progress_dir), "", "no progress-YYYY-MM-DD.csv files in this folder")])
         if as_of is None:
@@ -644,12 +665,22 @@ def _schedule_outputs(plan_path: Path, progress_dir: Path | None, as_of: dt.date
     fig = gantt_figure(plan, baseline, status, lang)
     figures = _figure_files(fig, "gantt")
     files.update(figures)
+    slips = [sl for sl in (plan_slip(sc) for sc in scenarios if _links_to(sc, plan_path)) if sl is not None]
+    if slips:
+        frames = []
+        for sl in slips:
+            frame = sl.items.copy()
+            frame.insert(0, "scenario", Path(sl.forecast.scenario.source).stem)
+            frames.append(frame)
+        files["slip.csv"] = _csv_bytes(pd.concat(frames, ignore_index=True))
     if status is not None:
+        sample = progress_dir is not None and (progress_dir / "SAMPLE").exists()
         svg = figures["gantt.svg"].decode("utf-8")
         svg = svg[svg.index("<svg") :]
-        files["weekly-report.md"] = weekly_markdown(plan, baseline, status, previous, change_table, lang).encode("utf-8")
-        files["weekly-report.html"] = weekly_html(plan, baseline, status, previous, change_table, lang, svg).encode("utf-8")
-        files["weekly-report.xlsx"] = weekly_workbook_bytes(plan, baseline, status, previous, change_table, lang)
+        args = (plan, baseline, status, previous, change_table, lang)
+        files["weekly-report.md"] = weekly_markdown(*args, slips=slips, sample=sample).encode("utf-8")
+        files["weekly-report.html"] = weekly_html(*args, gantt_svg=svg, slips=slips, sample=sample).encode("utf-8")
+        files["weekly-report.xlsx"] = weekly_workbook_bytes(*args, slips=slips, sample=sample)
     if plan.service_task:
         sign = (
             status.table.set_index("id")
@@ -667,7 +698,8 @@ def _schedule_outputs(plan_path: Path, progress_dir: Path | None, as_of: dt.date
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
     outdir = args.output if args.output is not None else Path("reports") / args.plan.stem
-    plan, baseline, status, files = _schedule_outputs(args.plan, args.progress, args.as_of, args.lang)
+    scenarios = [load_scenario(path) for path in args.scenario]
+    plan, baseline, status, files = _schedule_outputs(args.plan, args.progress, args.as_of, args.lang, scenarios)
     written = write_outputs(outdir, files)
     console.print_schedule(plan, baseline, status, args.lang)
     console.print_written(written, args.lang)
@@ -771,7 +803,9 @@ def _sensitivity_outputs(scenario, percent: float, grid: str | None, steps: int,
         if len(pair) == 2:
             grid_table = sens.two_way(scenario, pair[0], pair[1], steps)
             files["two_way.csv"] = _csv_bytes(grid_table)
-            files.update(_figure_files(two_way_figure(grid_table, scenario, lang), "two-way"))
+            # a map of one colour says nothing: draw it only when the cheapest option changes on the grid
+            if grid_table["preferred"].nunique() > 1:
+                files.update(_figure_files(two_way_figure(grid_table, scenario, lang), "two-way"))
     if sobol and scenario.is_uncertain:
         tables["sobol"] = sens.sobol_indices(scenario, sobol, seed)
         files["sobol.csv"] = _csv_bytes(tables["sobol"])

@@ -288,7 +288,16 @@ def evaluate_compliance(catalogue: pd.DataFrame, status: pd.DataFrame, as_of: dt
     for ds in catalogue.sort_values(["unit", "dataset_id"]).to_dict("records"):
         st = by_id.get(ds["dataset_id"])
         if st is None:
-            warnings.append({"kind": "missing", "dataset_id": ds["dataset_id"], "unit": ds["unit"]})
+            due = ds["build_deadline"] < as_of
+            warnings.append(
+                {
+                    "kind": "missing",
+                    "dataset_id": ds["dataset_id"],
+                    "unit": ds["unit"],
+                    "due": due,
+                    "deadline": ds["build_deadline"],
+                }
+            )
             st = {"built_on": None, "last_updated": None, "ioc_connected_on": None, "evidence": "", "note": ""}
         for col in ("built_on", "last_updated", "ioc_connected_on"):
             if st[col] is not None and st[col] > as_of:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from costmodel.ledger import build_ledger
-from costmodel.metrics import budget_table, cumulative_table, summary_table
+from costmodel.metrics import budget_table, cumulative_table, round_ledger, summary_table
 from costmodel.scenario import Scenario
 
 __all__ = ["Evaluation", "evaluate"]
@@ -42,6 +42,22 @@ class Evaluation:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The four tables by their CSV stem: summary, ledger, budget, cumulative."""
         return {"summary": self.summary, "ledger": self.ledger, "budget": self.budget, "cumulative": self.cumulative}
+
+    def rounded(self) -> Evaluation:
+        """The same evaluation from the ledger as paid: each line rounded to the whole đồng.
+
+        What readers see (workbooks, tables, charts, sentences) comes from this,
+        so every total is the sum of the rounded lines shown beside it
+        (:func:`costmodel.metrics.round_ledger`).
+        """
+        ledger = round_ledger(self.ledger)
+        return Evaluation(
+            scenario=self.scenario,
+            ledger=ledger,
+            summary=summary_table(ledger, self.scenario),
+            budget=budget_table(ledger, self.scenario),
+            cumulative=cumulative_table(ledger, self.scenario),
+        )
 
     @property
     def preferred(self) -> str:

@@ -45,6 +45,7 @@ LEDGER_COLUMNS = [
     "year",
     "quantity",
     "unit_price",
+    "periods",
     "before_vat",
     "vat",
     "nominal",
@@ -276,8 +277,13 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
         ``vat``, ``nominal`` (= before_vat + vat), ``real`` and
         ``present_value`` are [VND], negative for residual credits;
         ``unit_price`` is per period (month, year or unit) excluding VAT,
-        optimism bias included. A contingency row has the share as its
-        ``quantity`` and the item's amount before VAT as its ``unit_price``.
+        optimism bias included. ``periods`` is what the unit price is paid
+        for in the year — months for a monthly price, the share of the year
+        for a yearly one, 1 for a purchase — so that ``nominal = quantity x
+        unit_price x periods x (1 + vat)`` on every row; a contingency row has
+        the share as its ``quantity`` and the item's amount before VAT as its
+        ``unit_price``; a residual row has minus the share of value left as its
+        ``periods``.
     """
     values = values if values is not None else central_values(scenario)
     if values.n != 1:
@@ -288,7 +294,9 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
     deflator = (1.0 + inflation) ** (years - scenario.base_year)
     columns: dict[str, list] = {c: [] for c in LEDGER_COLUMNS}
 
-    def add(opt_id: str, item: Item, kind: str, i: int, qty: float, price: float, nominal: float, t: float) -> None:
+    def add(
+        opt_id: str, item: Item, kind: str, i: int, qty: float, price: float, nominal: float, t: float, periods: float
+    ) -> None:
         df = float(finance.discount_factor(r, t))
         before = nominal / (1.0 + item.vat)
         columns["option"].append(opt_id)
@@ -299,6 +307,7 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
         columns["year"].append(int(years[i]))
         columns["quantity"].append(float(qty))
         columns["unit_price"].append(float(price))
+        columns["periods"].append(float(periods))
         columns["before_vat"].append(float(before))
         columns["vat"].append(float(nominal - before))
         columns["nominal"].append(float(nominal))
@@ -311,19 +320,22 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
         for item in opt.items:
             flows = item_flows(opt.id, item, scenario, values)
             t = (years - scenario.base_year) + flows.time_offset
+            months = item.months_in_service(years)
+            periods = months if item.per == "month" else (months / MONTHS_PER_YEAR if item.per == "year" else np.ones(years.size))
             for i in range(years.size):
-                for kind, qty, nominal in (
-                    ("cost", flows.cost_quantity, flows.cost_nominal),
-                    ("replacement", flows.replacement_quantity, flows.replacement_nominal),
+                for kind, qty, nominal, per in (
+                    ("cost", flows.cost_quantity, flows.cost_nominal, periods[i]),
+                    ("replacement", flows.replacement_quantity, flows.replacement_nominal, 1.0),
                 ):
                     if nominal[0, i] != 0:
-                        add(opt.id, item, kind, i, qty[0, i], flows.unit_price[0, i], nominal[0, i], t[i])
+                        add(opt.id, item, kind, i, qty[0, i], flows.unit_price[0, i], nominal[0, i], t[i], per)
                 contingency = flows.contingency_nominal[0, i]
                 if contingency != 0:
                     base = (flows.cost_nominal[0, i] + flows.replacement_nominal[0, i]) / (1.0 + item.vat)
-                    add(opt.id, item, "contingency", i, item.contingency, base, contingency, t[i])
+                    add(opt.id, item, "contingency", i, item.contingency, base, contingency, t[i], 1.0)
             if flows.residual_credit[0] > 0:
                 t_res = scenario.end_year - scenario.base_year + 1.0
+                paid = flows.residual_unit_price[0] * flows.residual_quantity[0] * (1.0 + item.vat)
                 add(
                     opt.id,
                     item,
@@ -333,10 +345,11 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
                     flows.residual_unit_price[0],
                     -flows.residual_credit[0],
                     t_res,
+                    -flows.residual_credit[0] / paid if paid else 0.0,
                 )
     ledger = pd.DataFrame(columns)
     ledger["year"] = ledger["year"].astype("int64")
-    for col in ("quantity", "unit_price", "before_vat", "vat", "nominal", "real", "discount_factor", "present_value"):
+    for col in ("quantity", "unit_price", "periods", "before_vat", "vat", "nominal", "real", "discount_factor", "present_value"):
         ledger[col] = ledger[col].astype("float64")
     return ledger
 

@@ -1171,6 +1171,8 @@ def switching_weights(
             continue
         # verify: just beyond the crossing another option leads (the nearest step that shows it)
         room = (1.0 - best) if sign > 0 else best
+        if room <= 1e-9:  # the crossing is at the end of the range (a tie at weight 0 or 1): no switch inside it
+            continue
         for step in (1e-9, 1e-7, 1e-5):
             beyond = scores(best + sign * min(step, room / 2))
             new = int(np.argmax(beyond))

@@ -23,6 +23,7 @@ __all__ = [
     "crossovers",
     "cumulative_table",
     "estimate_table",
+    "round_ledger",
     "round_vnd",
     "summary_table",
 ]
@@ -298,3 +299,20 @@ def estimate_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
                         }
                     )
     return pd.DataFrame(out, columns=ESTIMATE_COLUMNS)
+
+
+def round_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger as paid: each line's amounts rounded to the whole đồng, present value from the rounded amount.
+
+    ``nominal``, ``before_vat`` and ``real`` are rounded half away from zero;
+    ``vat = nominal - before_vat``; ``present_value = nominal x discount_factor``.
+    Every total a reader sees is built from these lines (the workbook's
+    formulas, the printed and HTML tables, the charts), so totals agree to the
+    đồng across documents; the CSV files keep the unrounded ledger.
+    """
+    out = ledger.copy()
+    for col in ("nominal", "before_vat", "real"):
+        out[col] = [round_vnd(x) for x in out[col]]
+    out["vat"] = out["nominal"] - out["before_vat"]
+    out["present_value"] = out["nominal"] * out["discount_factor"]
+    return out

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["InputError", "Problem", "read_text"]
+__all__ = ["InputError", "Problem", "describe_value", "read_text"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,24 @@ def read_text(path: str | Path, error: type[InputError] = InputError, encoding: 
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise error([Problem(str(path), "", f"not UTF-8 text (invalid byte at line {line}); save the file as UTF-8")]) from None
+
+
+def describe_value(value: object) -> str:
+    """Describe a value and its type for a message, e.g. ``a string ('12')``.
+
+    Examples
+    --------
+    >>> describe_value("12"), describe_value(True), describe_value([1])
+    ("a string ('12')", 'a boolean (true)', 'an array')
+    """
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return f"{type(value).__name__} ({value!r})"

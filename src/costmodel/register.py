@@ -19,6 +19,20 @@ video-conferencing contract), as opposed to sourced facts (a published price
 index is not a placeholder, even with low confidence). A report that uses a
 placeholder row is a draft; :func:`placeholders` lists them. Registers without
 the column read as they did, with no placeholders.
+
+An optional column :data:`PRICE_YEAR_COLUMN` gives, for a ``published`` or
+``derived`` row that is a price, the year the price is quoted in (``2017`` for
+a 2017 article's price, ``2010`` for a tariff issued in 2010); it is empty for
+other rows (assumptions are at the prices of the scenario that uses them, and
+rates, counts or coefficients are not prices) and for undated prices. A
+scenario whose base year is later than a cited price's year must either bring
+the price to the base year, by setting the item's ``price_year`` to the row's
+year (the engine converts it through ``price-index.csv``, as ``costmodel
+peers`` does), or say why the price is deliberately held flat by citing a
+*flat-reason* row: the row :data:`FLAT_REASON_ID` or any row whose id starts
+with ``PRICE-FLAT-`` (:func:`is_flat_reason`). :func:`check_price_years` checks
+this; :func:`price_years` reads the column. Registers without the column read
+as they did, with no price years.
 """
 
 from __future__ import annotations
@@ -38,14 +52,19 @@ from costmodel.scenario import Scenario
 
 __all__ = [
     "CONFIDENCES",
+    "FLAT_REASON_ID",
     "PLACEHOLDER_COLUMN",
+    "PRICE_YEAR_COLUMN",
     "REGISTER_COLUMNS",
     "TYPES",
     "Citation",
     "check_citations",
+    "check_price_years",
     "cited_ids",
+    "is_flat_reason",
     "parse_register",
     "placeholders",
+    "price_years",
     "read_register",
     "register_markdown",
 ]
@@ -56,6 +75,14 @@ CONFIDENCES = ("high", "medium", "low")
 #: Optional column: ``yes`` on a row that stands for a contract or usage figure the DIC must replace.
 PLACEHOLDER_COLUMN = "placeholder"
 PLACEHOLDER_YES = "yes"
+#: Optional column: the year a published or derived price is quoted in (empty otherwise).
+PRICE_YEAR_COLUMN = "price_year"
+#: Optional columns, in the order they are kept when present.
+OPTIONAL_COLUMNS = (PLACEHOLDER_COLUMN, PRICE_YEAR_COLUMN)
+#: The flat-reason row; rows whose id starts with ``FLAT_REASON_ID + "-"`` are flat reasons too.
+FLAT_REASON_ID = "PRICE-FLAT"
+#: The years a price year may take.
+MIN_PRICE_YEAR, MAX_PRICE_YEAR = 1900, 2200
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 
@@ -75,14 +102,16 @@ def read_register(path: str | Path) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`REGISTER_COLUMNS`, all strings, in file order; plus
-        :data:`PLACEHOLDER_COLUMN` (``"yes"`` or ``""``) when the file has it.
+        :data:`PLACEHOLDER_COLUMN` (``"yes"`` or ``""``) and
+        :data:`PRICE_YEAR_COLUMN` (``"2017"`` or ``""``) when the file has them.
 
     Raises
     ------
     RegisterError
         Missing columns, duplicate or malformed ids, unknown type or
-        confidence, a placeholder value other than ``yes`` or empty, each with
-        the file and line.
+        confidence, a placeholder value other than ``yes`` or empty, a price
+        year that is not a whole year from 1900 to 2200, each with the file
+        and line.
     """
     return parse_register(read_text(path, RegisterError), str(path))
 
@@ -93,7 +122,7 @@ def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
     missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise RegisterError([Problem(source, "line 1", f"missing column(s): {', '.join(missing)}")])
-    columns = REGISTER_COLUMNS + ([PLACEHOLDER_COLUMN] if PLACEHOLDER_COLUMN in (reader.fieldnames or []) else [])
+    columns = REGISTER_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in (reader.fieldnames or [])]
     problems: list[Problem] = []
     rows = []
     seen: dict[str, int] = {}
@@ -118,6 +147,15 @@ def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
         flag = (row.get(PLACEHOLDER_COLUMN) or "").strip()
         if flag not in ("", PLACEHOLDER_YES):
             problems.append(Problem(source, where, f"placeholder must be {PLACEHOLDER_YES!r} or empty (got {flag!r})"))
+        year = (row.get(PRICE_YEAR_COLUMN) or "").strip()
+        if year and not (year.isdigit() and MIN_PRICE_YEAR <= int(year) <= MAX_PRICE_YEAR):
+            problems.append(
+                Problem(
+                    source,
+                    where,
+                    f"price_year must be a year from {MIN_PRICE_YEAR} to {MAX_PRICE_YEAR} or empty (got {year!r})",
+                )
+            )
         rows.append({c: (row[c] or "").strip() for c in columns})
     if problems:
         raise RegisterError(problems)
@@ -155,6 +193,93 @@ def placeholders(register: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     rows = register[register[PLACEHOLDER_COLUMN] == PLACEHOLDER_YES]
     return rows[columns].reset_index(drop=True)
+
+
+def price_years(register: pd.DataFrame) -> dict[str, int]:
+    r"""The year each dated price of the register is quoted in.
+
+    Parameters
+    ----------
+    register : pandas.DataFrame
+        From :func:`read_register`.
+
+    Returns
+    -------
+    dict of str to int
+        Register id to its :data:`PRICE_YEAR_COLUMN`, for the rows where it is
+        filled; empty when the register has no such column.
+
+    Examples
+    --------
+    >>> text = (
+    ...     "id,parameter,value,unit,source,type,confidence,note,price_year\n"
+    ...     "VC15,Commune kit,30000000,VND/point,baophapluat.vn,published,medium,,2017\n"
+    ...     "EC3,Inflation,0.04,1/year,NA target,assumption,medium,,\n"
+    ... )
+    >>> price_years(parse_register(text))
+    {'VC15': 2017}
+    """
+    if PRICE_YEAR_COLUMN not in register.columns:
+        return {}
+    dated = register[register[PRICE_YEAR_COLUMN] != ""]
+    return {rid: int(year) for rid, year in zip(dated["id"], dated[PRICE_YEAR_COLUMN], strict=True)}
+
+
+def is_flat_reason(rid: str) -> bool:
+    """True for a register id that states why a price is held flat in nominal terms.
+
+    Examples
+    --------
+    >>> [is_flat_reason(i) for i in ("PRICE-FLAT", "PRICE-FLAT-TARIFF", "PRICE-FLATTER", "VC15")]
+    [True, True, False, False]
+    """
+    return rid == FLAT_REASON_ID or rid.startswith(FLAT_REASON_ID + "-")
+
+
+def check_price_years(scenario: Scenario, register: pd.DataFrame) -> list[Problem]:
+    """Check that prices quoted before a scenario's base year are converted or deliberately flat.
+
+    For every item whose first cited register row has a price year (see
+    :func:`price_years`): when the item sets ``price_year``, it must equal the
+    row's; when it does not and the row's year is before the scenario's
+    ``base_year``, the item must cite a flat-reason row (:func:`is_flat_reason`)
+    among its ids.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    register : pandas.DataFrame
+        From :func:`read_register`.
+
+    Returns
+    -------
+    list of Problem
+        Empty when every such price is converted or flat with a reason.
+    """
+    years = price_years(register)
+    problems = []
+    for opt in scenario.options:
+        for item in opt.items:
+            ids = cited_ids(item.source)
+            if not ids or ids[0] not in years:
+                continue
+            quoted, path = years[ids[0]], f"options.{opt.id}.{item.label}.price_year"
+            if item.price_year is not None:
+                if item.price_year != quoted:
+                    problems.append(
+                        Problem(scenario.source, path, f"is {item.price_year} but register {ids[0]} is quoted in {quoted}")
+                    )
+            elif quoted < scenario.base_year and not any(is_flat_reason(i) for i in ids):
+                problems.append(
+                    Problem(
+                        scenario.source,
+                        path,
+                        f"register {ids[0]} is a {quoted} price and the base year is {scenario.base_year}: set "
+                        f"price_year = {quoted} to convert it, or cite a flat reason ({FLAT_REASON_ID} or "
+                        f"{FLAT_REASON_ID}-...) to keep it flat",
+                    )
+                )
+    return problems
 
 
 def cited_ids(source: str) -> list[str]:
@@ -284,16 +409,28 @@ def register_markdown(register: pd.DataFrame, cited_by: Mapping[str, list[str]] 
             f"**placeholder** marks the {n} row(s) that stand for a figure of the earlier contract or of",
             "usage data that the DIC must replace with its own; a report using them is a draft.",
         ]
+    dated = PRICE_YEAR_COLUMN in register.columns
+    if dated:
+        lines += [
+            "",
+            "**price year** is the year a published or derived price is quoted in. A scenario whose base year is",
+            "later either converts the price through `price-index.csv` (the item's `price_year`) or cites a",
+            f"flat-reason row (`{FLAT_REASON_ID}`, `{FLAT_REASON_ID}-...`) saying why it is held flat.",
+        ]
     lines += [
         "",
-        "| id | parameter | value | unit | type | confidence | source | note | cited by |" + (" placeholder |" * flagged),
-        "|---|---|---|---|---|---|---|---|---|" + ("---|" * flagged),
+        "| id | parameter | value | unit |"
+        + (" price year |" * dated)
+        + " type | confidence | source | note | cited by |"
+        + (" placeholder |" * flagged),
+        "|---|---|---|---|" + ("---|" * dated) + "---|---|---|---|---|" + ("---|" * flagged),
     ]
     for r in register.itertuples(index=False):
         cites = ", ".join(cited_by.get(r.id, []))
+        year = f" {getattr(r, PRICE_YEAR_COLUMN)} |" if dated else ""
         marker = f" {getattr(r, PLACEHOLDER_COLUMN)} |" if flagged else ""
         lines.append(
-            f"| {r.id} | {cell(r.parameter)} | {cell(r.value)} | {cell(r.unit)} | {r.type} | {r.confidence} | "
+            f"| {r.id} | {cell(r.parameter)} | {cell(r.value)} | {cell(r.unit)} |{year} {r.type} | {r.confidence} | "
             f"{cell(r.source)} | {cell(r.note)} | {cites} |{marker}"
         )
     return "\n".join(lines) + "\n"

@@ -44,6 +44,7 @@ class InputValues:
     """
 
     def __init__(self, scenario: Scenario, random: Mapping[str, np.ndarray], n: int, overrides: Mapping | None = None):
+        scenario.check_integrity()  # nothing edited behind validation's back
         self.scenario = scenario
         self.n = n
         self._random = {k: _draws(v, n) for k, v in random.items()}

@@ -89,6 +89,13 @@ def cumulative_figure(result: Evaluation, lang: str | None = None) -> Figure:
     return fig
 
 
+def _category_colors(result: Evaluation) -> dict[str, str]:
+    """One colour per category for every chart of a scenario (in the order categories first appear)."""
+    categories = list(dict.fromkeys(it.category for o in result.scenario.options for it in o.items))
+    categories += [_CONTINGENCY, _RESIDUAL]
+    return dict(zip(categories, palette(len(categories)), strict=True))
+
+
 def _by_category(result: Evaluation) -> tuple[list[str], pd.DataFrame]:
     """The ledger with contingency and residual rows as pseudo-categories, and the categories in order."""
     led = result.ledger.copy()
@@ -104,7 +111,7 @@ def budget_by_category_figure(result: Evaluation, lang: str | None = None) -> Fi
     led = led[led["kind"] != "residual"]
     categories = [c for c in categories if c != _RESIDUAL]
     options = result.scenario.options
-    colors = dict(zip(categories, palette(len(categories)), strict=True))
+    colors = _category_colors(result)
     fig = Figure(figsize=(4.2 * len(options) + 2, 5), layout="constrained")
     axes = fig.subplots(1, len(options), sharey=True, squeeze=False)[0]
     years = result.scenario.years
@@ -139,7 +146,7 @@ def pv_by_category_figure(result: Evaluation, lang: str | None = None) -> Figure
     categories, led = _by_category(result)
     table = led.pivot_table(index="option", columns="category", values="present_value", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=[o.id for o in result.scenario.options], columns=categories, fill_value=0.0)
-    colors = dict(zip(categories, palette(len(categories)), strict=True))
+    colors = _category_colors(result)
     fig = Figure(figsize=(10, 1.2 * len(table) + 2.5), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(table))
@@ -152,8 +159,12 @@ def pv_by_category_figure(result: Evaluation, lang: str | None = None) -> Figure
         pos += np.where(v >= 0, v, 0)
         neg += np.where(v < 0, v, 0)
     totals = result.summary.set_index("option").reindex(table.index)["pv_cost"].to_numpy() / BILLION
+    reach = float(max(pos.max(initial=0.0), 1e-9))
     for yi, tot in zip(y, totals, strict=True):
-        ax.text(max(pos[yi], 0) * 1.01, yi, voc.number(tot, 2, names.lang), va="center", fontsize=8, gid=f"total:{yi}")
+        # the net present value (residual credit deducted), written beside the end of the bar
+        label = names.text("chart.net_total", amount=voc.number(tot, 2, names.lang))
+        ax.text(pos[yi] + 0.01 * reach, yi, label, va="center", fontsize=8, gid=f"total:{yi}")
+    ax.set_xlim(min(neg.min(initial=0.0) * 1.05, 0.0), reach * 1.3)
     ax.set_yticks(y, [plain(names.option_short(o)) for o in table.index])
     ax.xaxis.set_major_formatter(NumberFormatter(names.lang))
     ax.axvline(0, color="black", lw=0.8)

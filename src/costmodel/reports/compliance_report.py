@@ -27,6 +27,8 @@ def warning_text(warning: dict, lang: str | None = None) -> str:
     """One data warning as a sentence."""
     who = f"{warning['dataset_id']} ({warning['unit']})"
     if warning["kind"] == "missing":
+        if not warning.get("due", True):
+            return voc.text("comp.warning_missing_not_due", lang, who=who, deadline=_date(warning["deadline"], lang))
         return voc.text("comp.warning_missing", lang, who=who)
     return voc.text("comp.warning_after", lang, who=who, column=_t(warning["column"], lang), date=_date(warning["date"], lang))
 
@@ -130,30 +132,73 @@ def compliance_html(
 
 
 def compliance_workbook_bytes(
-    report: ComplianceReport, change_table: pd.DataFrame | None = None, lang: str | None = None
+    report: ComplianceReport,
+    change_table: pd.DataFrame | None = None,
+    lang: str | None = None,
+    sample: bool = False,
+    previous_as_of: dt.date | None = None,
 ) -> bytes:
-    """The lists and scorecard as an .xlsx workbook, one sheet each, text never formulas."""
+    """The lists and scorecard as an .xlsx workbook, one sheet each, text never formulas.
+
+    Every sheet opens with the title, the reporting date, the legal basis and —
+    for sample data — the "DỮ LIỆU MẪU" banner; an empty list says "Không có";
+    A4 landscape, Times New Roman, header row repeated, "Trang N/M" in the footer.
+    """
+    lang = voc._lang(lang)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top"}
+    title = book.add_format({**base, "bold": True, "font_size": 13, "text_wrap": True})
+    italic = book.add_format({**base, "italic": True, "text_wrap": True})
+    red = book.add_format({**base, "bold": True, "font_color": "#B00000"})
+    header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"})
+    cell = book.add_format({**base, "text_wrap": True, "border": 1})
+    number = book.add_format({**base, "border": 1, "num_format": "#,##0"})
+    wide = {"name": 44, "unit": 30, "evidence": 36, "note": 36, "list": 30}
     for key, table in _sections(report, change_table):
         sheet = book.add_worksheet(_t(f"sheet_{key}", lang))
         shown = _display(table, lang)
+        widths = [wide.get(str(c), 16) for c in table.columns] or [40]
+        span = max(len(widths) - 1, 1)
+        sheet.merge_range(0, 0, 0, span, _t("title", lang), title)
+        sheet.set_row(0, 34)
+        dates = voc.text("comp.as_of", lang, d=_date(report.as_of, lang))
+        if previous_as_of is not None:
+            dates += " — " + voc.text("comp.previous", lang, d=_date(previous_as_of, lang))
+        sheet.write_string(1, 0, dates, italic)
+        sheet.merge_range(2, 0, 2, span, _t("basis", lang), italic)
+        sheet.set_row(2, 30)
+        row = 3
+        if sample:
+            sheet.write_string(row, 0, _t("demo", lang), red)
+            row += 1
+        row += 1
+        sheet.write_string(row, 0, _t(key, lang), book.add_format({**base, "bold": True}))
+        row += 1
+        head = row
         for c, name in enumerate(shown.columns):
-            sheet.write_string(0, c, str(name), header)
-            sheet.set_column(c, c, 40 if table.columns[c] in ("name", "evidence", "note") else 16)
-        for r, row in enumerate(shown.itertuples(index=False), start=1):
-            for c, value in enumerate(row):
+            sheet.write_string(row, c, str(name), header)
+        sheet.set_row(row, 32)
+        if not len(shown):
+            sheet.write_string(row + 1, 0, _t("none", lang), italic)
+        for r, values in enumerate(shown.itertuples(index=False), start=row + 1):
+            for c, value in enumerate(values):
                 if isinstance(value, int | float) and not isinstance(value, bool):
-                    sheet.write_number(r, c, value)
+                    sheet.write_number(r, c, value, number)
                 else:
-                    sheet.write_string(r, c, str(value))
-        sheet.freeze_panes(1, 0)
+                    sheet.write_string(r, c, str(value), cell)
+            longest = max((len(str(v)) / (widths[c] * 1.1) for c, v in enumerate(values)), default=1)
+            sheet.set_row(r, 15 * max(1, int(longest) + (longest % 1 > 0)) + 2)
+        for c, w in enumerate(widths):
+            sheet.set_column(c, c, w)
+        sheet.freeze_panes(head + 1, 0)
         if len(shown):
-            sheet.autofilter(0, 0, len(shown), len(shown.columns) - 1)
+            sheet.autofilter(head, 0, head + len(shown), len(shown.columns) - 1)
         sheet.set_landscape()
         sheet.set_paper(9)
+        sheet.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.7)
         sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0)
+        sheet.repeat_rows(head)
+        sheet.set_footer(f'&C&"Times New Roman"&9{voc.term("wb.footer_page", lang)}')
     book.close()
     return buffer.getvalue()

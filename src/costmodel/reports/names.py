@@ -96,7 +96,7 @@ class Names:
         if ref.kind == "item":
             opt = self._options[ref.option]
             item = opt.items[ref.position - 1]
-            return self.text("name.item_field", field=self.term(f"field.{ref.field}"), item=item.name, option=opt.display_name)
+            return self.text("name.item_field", field=self.term(f"field.{ref.field}"), item=item.name, option=opt.name)
         if ref.kind == "scenario":
             return self.term(f"field.{ref.field}")
         if ref.kind == "driver":

@@ -155,6 +155,28 @@ def recommendation(
         )
     if switching is not None and not switching.empty:
         parts.append(_switch_sentence(switching, names))
+    mandated = s.mandate_option if s.mandate and s.mandate_option else None
+    if mandated is not None and mandated == best["option"]:
+        parts.append(names.text("text.mandate_same", mandate=s.mandate))
+    elif mandated is not None:
+        row = result.summary.set_index("option").loc[mandated]
+        gap = row["pv_cost"] - best["pv_cost"]
+        procedure = s.option(best["option"]).procedure or names.term("text.procedure_unknown")
+        parts.append(
+            names.text(
+                "text.mandate_other",
+                mandate=s.mandate,
+                mandated=names.option(mandated),
+                rank=int(row["rank"]),
+                pv=voc.billions(row["pv_cost"], lang),
+                best=best_name,
+                gap=voc.billions(gap, lang),
+                share=voc.percent(gap / row["pv_cost"] if row["pv_cost"] else math.nan, lang),
+                procedure=procedure,
+            )
+        )
+        parts.append(names.text("text.recommend_mandate_other", mandated=names.option(mandated), best=best_name))
+        return " ".join(parts)
     close = (not math.isnan(share) and share < CLOSE_MARGIN) or (not math.isnan(prob) and prob < CONFIDENT)
     parts.append(names.text("text.recommend_close" if close else "text.recommend_clear", best=best_name))
     return " ".join(parts)

@@ -19,7 +19,7 @@ import pandas as pd
 from costmodel.reports.names import Names
 from costmodel.reports.tables import drivers_frame, html_table, metrics_frame, reader_frame
 
-__all__ = ["drivers", "estimate", "markdown", "metrics", "parameters_source", "run_notebook", "show", "table"]
+__all__ = ["drivers", "estimate", "markdown", "metrics", "parameters_source", "run_notebook", "show", "slip", "table"]
 
 
 def show(fig, dpi: int = 110):
@@ -76,6 +76,25 @@ def drivers(scenario, lang: str | None = None):
     from IPython.display import HTML
 
     return HTML(html_table(drivers_frame(Names(scenario, lang))))
+
+
+def slip(scenario, lang: str | None = None):
+    """Display what the procurement forecast does to the scenario's budget, in words and a table."""
+    import html as html_module
+
+    from IPython.display import HTML
+
+    from costmodel.reports import vocabulary as voc
+    from costmodel.reports.slip_report import slip_frame, slip_text
+    from costmodel.slip import plan_slip
+
+    found = plan_slip(scenario)
+    if found is None:
+        return HTML(f"<p>{html_module.escape(voc.term('slip.none', lang))}</p>")
+    text = html_module.escape(slip_text(found, lang)).replace("**", "")
+    table = slip_frame(found, lang)
+    body = html_table(table, unit_line=voc.term("wb.unit_line", lang)) if len(table) else ""
+    return HTML(f"<p>{text}</p>{body}")
 
 
 def markdown(text: str):

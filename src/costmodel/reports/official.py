@@ -23,11 +23,17 @@ Decree 30/2020/NĐ-CP on clerical work (Art. 8 and Appendix I) prescribes
   addressee(s) after ``Kính gửi:``;
 * the body (:meth:`~OfficialDocument.heading`, :meth:`~OfficialDocument.paragraph`,
   :meth:`~OfficialDocument.bullets`, :meth:`~OfficialDocument.table`,
-  :meth:`~OfficialDocument.image`, :meth:`~OfficialDocument.note`);
+  :meth:`~OfficialDocument.image`, :meth:`~OfficialDocument.note`); a wide
+  table may sit on landscape pages (:meth:`~OfficialDocument.landscape`, then
+  :meth:`~OfficialDocument.portrait`), with the same margins, headers and page
+  numbering;
 * the end: ``Nơi nhận:`` (12 pt bold italic) and its entries (11 pt, one per
   line, ``-`` before and ``;`` after, the last ``Lưu: VT.``) on the left; the
   signer's authority and position (capitals, bold), room for the signature and
   seal, and the signer's name (bold) on the right;
+* appendices (:meth:`~OfficialDocument.appendix`) after the signature block,
+  each on a new page (portrait or landscape) headed ``Phụ lục I`` and its
+  title, with the line ``(Kèm theo Báo cáo số …/BC-STTTT ngày … của …)``;
 * page numbers centred at the top from page 2 (the first page has its own,
   number-less header);
 * when the document is a draft, a red bold banner (``DỰ THẢO — …``) in the
@@ -61,7 +67,7 @@ from pathlib import Path
 
 import docx
 import pandas as pd
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT, WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.image.image import Image as DocxImage
@@ -81,6 +87,7 @@ __all__ = [
     "MARGIN_TOP_MM",
     "PAGE_HEIGHT_MM",
     "PAGE_WIDTH_MM",
+    "LANDSCAPE_TEXT_WIDTH_MM",
     "TEXT_WIDTH_MM",
     "Issuer",
     "OfficialDocument",
@@ -112,6 +119,8 @@ HEADER_DISTANCE_MM = 10
 FOOTER_DISTANCE_MM = 10
 #: Width of the text between the margins.
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
+#: Width of the text on a landscape page (same margins: the binding edge stays on the left).
+LANDSCAPE_TEXT_WIDTH_MM = PAGE_HEIGHT_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
 FONT_NAME = "Times New Roman"
 #: Body text (13-14 pt), the document type and summary (13-14, 14 pt), Kính gửi (14 pt).
 BODY_PT = 14
@@ -391,11 +400,20 @@ class Issuer:
         upright; empty for a body without one.
     abbreviation : str
         The issuer's abbreviation in the document symbol ("STTTT" in "BC-STTTT").
+    in_text : str
+        The issuing body as written in running text ("Sở Thông tin và
+        Truyền thông"); empty: the name as it is.
     """
 
     name: str
     superior: str = ""
     abbreviation: str = ""
+    in_text: str = ""
+
+    @property
+    def prose(self) -> str:
+        """The name to use in running text (:attr:`in_text`, else :attr:`name`)."""
+        return self.in_text.strip() or self.name
 
     @classmethod
     def province_default(cls, lang: str | None = None) -> Issuer:
@@ -404,6 +422,7 @@ class Issuer:
             name=term("official.default.issuer", lang),
             superior=term("official.default.superior", lang),
             abbreviation=term("official.default.issuer_abbr", lang),
+            in_text=term("official.default.issuer_in_text", lang),
         )
 
 
@@ -591,6 +610,20 @@ class _Counters:
     level: list[int] = field(default_factory=lambda: [0, 0, 0])
     tables: int = 0
     figures: int = 0
+    appendices: int = 0
+
+
+def _page_setup(section, landscape: bool) -> None:
+    """A4 in the given orientation with the Decree's margins and header distance."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Mm(PAGE_HEIGHT_MM), Mm(PAGE_WIDTH_MM)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.top_margin = Mm(MARGIN_TOP_MM)
+    section.bottom_margin = Mm(MARGIN_BOTTOM_MM)
+    section.left_margin = Mm(MARGIN_LEFT_MM)
+    section.right_margin = Mm(MARGIN_RIGHT_MM)
+    section.header_distance = Mm(HEADER_DISTANCE_MM)
+    section.footer_distance = Mm(FOOTER_DISTANCE_MM)
 
 
 class OfficialDocument:
@@ -680,6 +713,11 @@ class OfficialDocument:
         self.banner = (draft_banner or term("official.draft_banner", self.lang)) if draft else None
         self._blocks: list[Callable[[docx.document.Document], None]] = []
         self._counters = _Counters()
+        #: Text width of the page the next block goes on (landscape or portrait).
+        self._width_mm = float(TEXT_WIDTH_MM)
+        self._landscape = False
+        #: Position in the blocks where the appendices start (after the signature block).
+        self._appendix_start: int | None = None
 
     # -- form lines ---------------------------------------------------------
 
@@ -746,6 +784,69 @@ class OfficialDocument:
         """Start the next block on a new page."""
         self._blocks.append(lambda doc: doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE))
 
+    def _section(self, landscape: bool) -> None:
+        self._landscape = landscape
+        self._width_mm = float(LANDSCAPE_TEXT_WIDTH_MM if landscape else TEXT_WIDTH_MM)
+
+        def render(doc):
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            _page_setup(section, landscape)
+            # the headers stay linked to the first section's other-pages header: the banner and the page number
+            section.different_first_page_header_footer = False
+
+        self._blocks.append(render)
+
+    def landscape(self) -> None:
+        """Continue on a new landscape page (a wide table); :meth:`portrait` goes back.
+
+        The margins, the draft banner and the page numbers carry on; tables and
+        figures after it span the landscape text width
+        (:data:`LANDSCAPE_TEXT_WIDTH_MM`).
+        """
+        self._section(True)
+
+    def portrait(self) -> None:
+        """Continue on a new portrait page (after :meth:`landscape`)."""
+        self._section(False)
+
+    def appendix(self, title: str, *, landscape: bool = False) -> None:
+        """Start an appendix (phụ lục): after the signature block, on a new page.
+
+        Appendices are numbered ``Phụ lục I``, ``Phụ lục II``; each is headed by
+        its number and title (centred, bold) and the line saying which document
+        it goes with (``Kèm theo Báo cáo số …/BC-STTTT ngày … của …``, italic),
+        as Decree 30/2020/NĐ-CP, Appendix I presents them. Every block added
+        after this call belongs to the appendix.
+        """
+        if self._appendix_start is None:
+            self._appendix_start = len(self._blocks)
+        self._section(landscape)
+        self._counters.appendices += 1
+        self._counters.level = [0, 0, 0]
+        number = text("official.appendix_number", self.lang, n=_roman(self._counters.appendices))
+        issuer = self.issuer.prose
+        when = date_line("", self.date, self.lang).lstrip(", ").strip()
+        attached = text(
+            "official.appendix_attached",
+            self.lang,
+            type=self.type_name.capitalize(),
+            number=number_line(self.number, self.symbol, self.lang).split(":", 1)[1].strip(),
+            date=when,
+            issuer=issuer,
+        )
+
+        def render(doc):
+            for line, bold, italic in ((number, True, False), (title, True, False), (attached, False, True)):
+                p = doc.add_paragraph(style="Normal")
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                p.paragraph_format.keep_with_next = True
+                run = p.add_run(line)
+                run.bold = bold or None
+                run.italic = italic or None
+            doc.add_paragraph(style="Normal").paragraph_format.space_after = Pt(PARAGRAPH_SPACE_PT)
+
+        self._blocks.append(render)
+
     def table(
         self,
         data: pd.DataFrame,
@@ -804,7 +905,7 @@ class OfficialDocument:
         if len(widths) != ncols:
             raise ValueError(f"widths needs one number per column ({ncols})")
         total = float(sum(widths))
-        widths_mm = [TEXT_WIDTH_MM * w / total for w in widths]
+        widths_mm = [self._width_mm * w / total for w in widths]
         bold = set(bold_rows)
         caption = None
         if title:
@@ -848,11 +949,12 @@ class OfficialDocument:
         """A picture (PNG or JPEG bytes), centred, no wider than the text; caption ``Hình N.`` below.
 
         The width is the picture's own (pixels over its resolution), reduced to
-        ``width_mm`` and to the text width :data:`TEXT_WIDTH_MM`.
+        ``width_mm`` and to the text width (:data:`TEXT_WIDTH_MM`, or
+        :data:`LANDSCAPE_TEXT_WIDTH_MM` on a landscape page).
         """
         info = DocxImage.from_blob(png)
         natural_mm = info.px_width / (info.horz_dpi or 72) * 25.4
-        width = min(natural_mm, width_mm or TEXT_WIDTH_MM, TEXT_WIDTH_MM)
+        width = min(natural_mm, width_mm or self._width_mm, self._width_mm)
         label = None
         if caption:
             self._counters.figures += 1
@@ -880,9 +982,16 @@ class OfficialDocument:
         self._page(doc)
         self._heading_block(doc)
         self._title(doc)
-        for block in self._blocks:
+        split = len(self._blocks) if self._appendix_start is None else self._appendix_start
+        for block in self._blocks[:split]:
             block(doc)
+        if doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE:  # the signature block goes on a portrait page
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            _page_setup(section, False)
+            section.different_first_page_header_footer = False
         self._end(doc)
+        for block in self._blocks[split:]:
+            block(doc)
         self._properties(doc)
         return doc
 
@@ -953,15 +1062,7 @@ class OfficialDocument:
 
     def _page(self, doc) -> None:
         section = doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width = Mm(PAGE_WIDTH_MM)
-        section.page_height = Mm(PAGE_HEIGHT_MM)
-        section.top_margin = Mm(MARGIN_TOP_MM)
-        section.bottom_margin = Mm(MARGIN_BOTTOM_MM)
-        section.left_margin = Mm(MARGIN_LEFT_MM)
-        section.right_margin = Mm(MARGIN_RIGHT_MM)
-        section.header_distance = Mm(HEADER_DISTANCE_MM)
-        section.footer_distance = Mm(FOOTER_DISTANCE_MM)
+        _page_setup(section, False)
         section.different_first_page_header_footer = True
         first = section.first_page_header
         first.is_linked_to_previous = False

@@ -9,7 +9,6 @@ chart of :mod:`costmodel.reports`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import matplotlib.dates as mdates
 from matplotlib.ticker import Formatter
@@ -37,11 +36,12 @@ class NumberFormatter(Formatter):
         self._ticks = [float(x) for x in locs]
 
     def _decimals(self) -> int:
-        locs = sorted(x / self.scale for x in self._ticks)
-        steps = [b - a for a, b in zip(locs, locs[1:], strict=False) if b - a > 0]
-        if not steps:
-            return 0
-        return int(min(6, max(0, math.ceil(-math.log10(min(steps)) - 1e-9))))
+        """The fewest decimals (at most 6) that write every tick exactly (2,5 needs 1; 13 is never shown for 12,5)."""
+        locs = [x / self.scale for x in self._ticks]
+        for decimals in range(7):
+            if all(abs(x * 10**decimals - round(x * 10**decimals)) < 1e-6 for x in locs):
+                return decimals
+        return 6
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         """The label of the tick at ``x``."""

@@ -80,7 +80,7 @@ def tornado_figure(table: pd.DataFrame, scenario, target: str = "gap", lang: str
     """
     names = Names(scenario, lang)
     rows = table[table["target"] == target].sort_values("swing", ascending=True).tail(top)
-    fig = Figure(figsize=(10, max(3.0, 0.5 * len(rows) + 1.8)), layout="constrained")
+    fig = Figure(figsize=(11, max(3.0, 0.65 * len(rows) + 2.0)), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(rows))
     lo = (rows["pv_low"] - rows["central_pv"]).to_numpy() / BILLION
@@ -88,7 +88,11 @@ def tornado_figure(table: pd.DataFrame, scenario, target: str = "gap", lang: str
     ax.barh(y, lo, color="#4F81BD", label=names.term("chart.low"), gid="tornado-low")
     ax.barh(y, hi, color="#C0504D", label=names.term("chart.high"), gid="tornado-high")
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [plain(_wrap(names.input(s))) for s in rows["input"]], fontsize=7)
+    labels = [
+        f"{_wrap(names.input(r.input))}\n({names.input_value(r.input, r.low)} – {names.input_value(r.input, r.high)})"
+        for r in rows.itertuples(index=False)
+    ]
+    ax.set_yticks(y, [plain(t) for t in labels], fontsize=7)
     ax.xaxis.set_major_formatter(NumberFormatter(names.lang))
     ax.set_xlabel(names.term("chart.tornado_axis"))
     if len(rows):
@@ -96,7 +100,7 @@ def tornado_figure(table: pd.DataFrame, scenario, target: str = "gap", lang: str
         title = names.target(target, str(first["minuend"]), str(first["subtrahend"]), short=True)
     else:
         title = voc.DASH
-    ax.set_title(plain(names.text("chart.tornado_title", target=title)), loc="left", fontsize=11)
+    ax.set_title(plain(_wrap(names.text("chart.tornado_title", target=title), 90)), loc="left", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(axis="x", color="#DDDDDD", lw=0.6)
     return fig

@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from collections.abc import Sequence
 
 import pandas as pd
 import xlsxwriter
 
 from costmodel.reports import vocabulary as voc
-from costmodel.reports.tables import markdown_table
+from costmodel.reports.slip_report import slip_frame, slip_text
+from costmodel.reports.tables import html_table, markdown_table
 from costmodel.schedule.cpm import Schedule
 from costmodel.schedule.plan import Plan
 from costmodel.schedule.progress import Forecast
+from costmodel.slip import Slip
 
 __all__ = ["weekly_html", "weekly_markdown", "weekly_workbook_bytes"]
 
@@ -104,6 +107,11 @@ def _summary_lines(plan: Plan, baseline: Schedule, status: Forecast, previous: F
     return lines
 
 
+def _slip_sections(slips: Sequence[Slip], lang: str) -> list[tuple[str, pd.DataFrame]]:
+    """(sentence, table) of each linked cost scenario's slip."""
+    return [(slip_text(sl, lang), slip_frame(sl, lang)) for sl in slips]
+
+
 def weekly_markdown(
     plan: Plan,
     baseline: Schedule,
@@ -111,8 +119,10 @@ def weekly_markdown(
     previous: Forecast | None = None,
     changes: pd.DataFrame | None = None,
     lang: str | None = None,
+    slips: Sequence[Slip] = (),
+    sample: bool = False,
 ) -> str:
-    """The weekly progress report as Markdown."""
+    """The weekly progress report as Markdown (with the effect of the forecast on each linked cost scenario)."""
     lang = voc._lang(lang)
     parts = [
         f"# {voc.text('sched.title', lang, title=plan.title)}",
@@ -120,6 +130,8 @@ def weekly_markdown(
         voc.text("sched.as_of", lang, date=_d(status.as_of, lang)),
         "",
     ]
+    if sample:
+        parts += [f"**{voc.term('sched.sample', lang)}**", ""]
     parts += [f"- {line}" for line in _summary_lines(plan, baseline, status, previous, lang)]
     for key, head in (("late", "sched.late_tasks"), ("at_risk", "sched.at_risk_tasks")):
         rows = status.table[status.table["status"] == key]
@@ -132,6 +144,10 @@ def weekly_markdown(
                     "sched.late_item", lang, name=r.name, owner=r.owner, date=_d(r.forecast_finish, lang), days=r.delay
                 )
                 parts.append(f"- {item}")
+    for sentence, table in _slip_sections(slips, lang):
+        parts += ["", f"## {voc.term('slip.heading', lang)}", "", sentence, ""]
+        if len(table):
+            parts += [f"*{voc.term('wb.unit_line', lang)}*", "", markdown_table(table)]
     parts += ["", "## " + voc.term("sched.tasks", lang), "", markdown_table(_task_table(status, changes, lang)), ""]
     return "\n".join(parts)
 
@@ -144,6 +160,8 @@ def weekly_html(
     changes: pd.DataFrame | None = None,
     lang: str | None = None,
     gantt_svg: str | None = None,
+    slips: Sequence[Slip] = (),
+    sample: bool = False,
 ) -> str:
     """The same report as a self-contained HTML page (the Gantt chart embedded as SVG)."""
     e = html.escape
@@ -156,17 +174,24 @@ def weekly_html(
     body = [
         f"<h1>{e(voc.text('sched.title', lang, title=plan.title))}</h1>",
         f"<p>{e(voc.text('sched.as_of', lang, date=_d(status.as_of, lang)))}</p>",
-        "<ul>",
     ]
+    if sample:
+        body.append(f'<p class="sample">{e(voc.term("sched.sample", lang))}</p>')
+    body.append("<ul>")
     body += [f"<li>{bold(line)}</li>" for line in _summary_lines(plan, baseline, status, previous, lang)]
     body.append("</ul>")
     if gantt_svg:
         body.append(f'<div class="gantt">{gantt_svg}</div>')
-    body.append(_task_table(status, changes, lang).to_html(index=False, border=0, escape=True))
+    for sentence, table in _slip_sections(slips, lang):
+        body.append(f"<h2>{e(voc.term('slip.heading', lang))}</h2><p>{bold(sentence)}</p>")
+        if len(table):
+            body.append(html_table(table, unit_line=voc.term("wb.unit_line", lang)))
+    body.append(f"<h2>{e(voc.term('sched.tasks', lang))}</h2>")
+    body.append(html_table(_task_table(status, changes, lang)))
     style = (
-        "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em}table{border-collapse:collapse}"
+        "body{font-family:'Times New Roman',serif;margin:2em}table{border-collapse:collapse;margin-bottom:1em}"
         "th,td{border:1px solid #999;padding:3px 6px;font-size:90%}th{background:#DDEBF7}"
-        ".gantt svg{max-width:100%;height:auto}"
+        ".gantt svg{max-width:100%;height:auto}.sample{color:#B00;font-weight:bold}"
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{e(plan.title)}</title>'
@@ -181,33 +206,77 @@ def weekly_workbook_bytes(
     previous: Forecast | None = None,
     changes: pd.DataFrame | None = None,
     lang: str | None = None,
+    slips: Sequence[Slip] = (),
+    sample: bool = False,
 ) -> bytes:
-    """The weekly report as an Excel sheet (summary lines above the task table)."""
+    """The weekly report as an Excel sheet: a title block, the summary lines, the slip effect, the task table."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     lang = voc._lang(lang)
     sheet = book.add_worksheet(voc.term("sched.sheet", lang))
-    bold = book.add_format({"bold": True})
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    sheet.write_string(0, 0, plan.title, bold)
-    row = 1
-    for line in _summary_lines(plan, baseline, status, previous, lang):
-        sheet.write_string(row, 0, line.replace("**", ""))
+    base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top"}
+    title = book.add_format({**base, "bold": True, "font_size": 14})
+    bold = book.add_format({**base, "bold": True})
+    red = book.add_format({**base, "bold": True, "font_color": "#B00000"})
+    wrap = book.add_format({**base, "text_wrap": True})
+    cell = book.add_format({**base, "text_wrap": True, "border": 1})
+    num = book.add_format({**base, "border": 1, "align": "right"})
+    header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"})
+    table = _task_table(status, changes, lang)
+    widths = [6, 42, 22, 14, 11, 11, 14, 11, 22, 12, 13, 40][: len(table.columns)]
+    span = len(widths) - 1
+    sheet.write_string(0, 0, voc.text("sched.title", lang, title=plan.title), title)
+    sheet.write_string(1, 0, voc.text("sched.as_of", lang, date=_d(status.as_of, lang)), bold)
+    row = 2
+    if sample:
+        sheet.write_string(row, 0, voc.term("sched.sample", lang), red)
         row += 1
     row += 1
-    table = _task_table(status, changes, lang)
+
+    def paragraph(text: str, fmt) -> None:
+        nonlocal row
+        sheet.merge_range(row, 0, row, span, text.replace("**", ""), fmt)
+        sheet.set_row(row, 15 * max(1, -(-len(text) // int(sum(widths) * 1.1))) + 3)
+        row += 1
+
+    for line in _summary_lines(plan, baseline, status, previous, lang):
+        paragraph(line, wrap)
+    for sentence, slip_table in _slip_sections(slips, lang):
+        row += 1
+        sheet.write_string(row, 0, voc.term("slip.heading", lang), bold)
+        row += 1
+        paragraph(sentence, wrap)
+        if len(slip_table):
+            sheet.write_string(row, 0, voc.term("wb.unit_line", lang), wrap)
+            row += 1
+            for c, name in enumerate(slip_table.columns):
+                sheet.write_string(row, c, str(name), header)
+            for values in slip_table.itertuples(index=False):
+                row += 1
+                for c, v in enumerate(values):
+                    sheet.write_string(row, c, str(v), num if str(v)[:1].isdigit() or str(v)[:1] == "-" else cell)
+            row += 1
+    row += 1
+    sheet.write_string(row, 0, voc.term("sched.tasks", lang), bold)
+    row += 1
+    head = row
     for c, name in enumerate(table.columns):
         sheet.write_string(row, c, str(name), header)
-        sheet.set_column(c, c, 40 if c == 1 else 16)
+    sheet.set_row(row, 32)
     for r, values in enumerate(table.itertuples(index=False), start=row + 1):
         for c, v in enumerate(values):
-            if isinstance(v, int | float) and not isinstance(v, bool):
-                sheet.write_number(r, c, v)
-            else:
-                sheet.write_string(r, c, str(v))
-    sheet.freeze_panes(row + 1, 0)
+            text = str(v)
+            sheet.write_string(r, c, text, num if text[:1].isdigit() and c != 1 else cell)
+        longest = max(len(str(v)) / max(widths[c] * 1.1, 1) for c, v in enumerate(values))
+        sheet.set_row(r, 15 * max(1, -(-int(longest * 10) // 10)) + 2)
+    for c, w in enumerate(widths):
+        sheet.set_column(c, c, w)
+    sheet.freeze_panes(head + 1, 0)
+    sheet.repeat_rows(head)
     sheet.set_landscape()
     sheet.set_paper(9)
+    sheet.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.7)
     sheet.fit_to_pages(1, 0)
+    sheet.set_footer(f'&C&"Times New Roman"&9{voc.term("wb.footer_page", lang)}')
     book.close()
     return buffer.getvalue()

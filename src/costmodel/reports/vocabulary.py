@@ -28,6 +28,7 @@ import datetime as dt
 import functools
 import io
 import math
+import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ import pandas as pd
 
 __all__ = [
     "ABBREVIATIONS",
+    "amount",
     "DASH",
     "LANGS",
     "MONEY_UNITS",
@@ -49,6 +51,7 @@ __all__ = [
     "format_value",
     "glossary_markdown",
     "has",
+    "localise_numbers",
     "money",
     "number",
     "percent",
@@ -322,3 +325,39 @@ def glossary_markdown() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def amount(value: float | None, lang: str | None = None) -> str:
+    """An amount for prose: ``1,23 tỷ đồng`` from one billion, ``88,0 triệu đồng`` from one million, else ``9.500 đồng``."""
+    if _missing(value):
+        return DASH
+    if abs(float(value)) >= BILLION:
+        return billions(value, lang)
+    if abs(float(value)) >= 1e6:
+        return text("unit.million_amount", lang, amount=number(float(value) / 1e6, 1, lang))
+    return f"{money(value, lang)} {term('unit.vnd', lang)}"
+
+
+_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w]|[.,]\d)")
+
+
+def localise_numbers(text: str, lang: str | None = None) -> str:
+    """Numbers written the English way inside quoted text, rewritten the reader's way.
+
+    Register entries and sources quote their sources in English (``264,000``,
+    ``58.964``); a Vietnamese reader takes ``58.964`` for fifty-eight thousand.
+    For ``lang = "vi"`` grouped thousands take dots and decimals a comma
+    (``264.000``, ``58,964``); English text is returned unchanged.
+
+    Examples
+    --------
+    >>> localise_numbers("1 vCPU = 264,000 VND/month; 58.964 USD; 16.232 x cores + 113.87", "vi")
+    '1 vCPU = 264.000 VND/month; 58,964 USD; 16,232 x cores + 113,87'
+    """
+    if _lang(lang) != "vi":
+        return text
+
+    def swap(m: re.Match) -> str:
+        return m.group(1).replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+    return _ENGLISH_NUMBER.sub(swap, text)

@@ -49,6 +49,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from costmodel import __version__
 from costmodel.evaluation import Evaluation
+from costmodel.evidence import Evidence, evidence
 from costmodel.ledger import LEDGER_COLUMNS
 from costmodel.metrics import round_vnd
 from costmodel.register import cited_ids
@@ -57,7 +58,7 @@ from costmodel.reports.names import Names
 from costmodel.reports.tables import column_header, column_unit
 from costmodel.scenario import Input
 
-__all__ = ["VND_FORMAT", "Provenance", "round_vnd", "workbook_bytes"]
+__all__ = ["VIETNAM_TIME", "VND_FORMAT", "Provenance", "draft_banner", "round_vnd", "workbook_bytes"]
 
 #: Excel number format for VND: whole đồng, grouped by the reader's locale.
 VND_FORMAT = "#,##0"
@@ -118,6 +119,8 @@ class _Book:
         self.header = add(
             {**base, "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "bg_color": "#DDEBF7", "border": 1}
         )
+        self.red = add({**base, "bold": True, "font_color": "#B00000"})
+        self.banner = ""
         self._formats: dict[tuple, object] = {}
         #: Wrapped text written per sheet and row, to size row heights (xlsx stores no automatic heights).
         self.texts: dict[str, dict[int, list[tuple[int, str, bool]]]] = {}
@@ -150,19 +153,45 @@ class _Book:
         return voc.text(key, self.lang, **fields) if fields else voc.term(key, self.lang)
 
 
+#: Dates shown to readers are in Vietnam time (UTC+7).
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
+
+
+def draft_banner(found: Evidence, lang: str | None = None) -> str:
+    """The draft banner for a scenario's evidence: placeholders first, then assumptions; empty when firm."""
+    if found.placeholders:
+        ids = ", ".join(found.placeholders)
+        return voc.text("wb.draft_placeholders", lang, count=len(found.placeholders), ids=ids)
+    if found.assumptions:
+        return voc.text("wb.draft_assumptions", lang, count=len(found.assumptions))
+    return ""
+
+
 def _header_footer_text(text: str) -> str:
     # '&' starts a control code in Excel headers; keep within the 255-character limit
     return text.replace("&", "&&")[:200]
 
 
 def _title_block(b: _Book, sheet, title_key: str, unit_key: str = "wb.unit_line") -> int:
-    """Write the title block of a sheet; return the row of the table header."""
+    """Write the title block of a sheet; return the row of the table header.
+
+    Scenario title, sheet title, unit line, the as-of and preparation dates
+    (Vietnam time) and price basis, and — while the scenario rests on
+    placeholders or assumptions — the draft banner (reader-standards §7).
+    """
     s = b.result.scenario
     sheet.write_string(0, 0, s.title, b.title)
     sheet.write_string(1, 0, b.t(title_key), b.subtitle)
     sheet.write_string(2, 0, b.t(unit_key), b.italic)
-    generated = voc.date(b.provenance.generated.date(), b.lang)
-    sheet.write_string(3, 0, b.t("wb.dates_line", generated=generated, base_year=s.base_year), b.italic)
+    generated = voc.date(b.provenance.generated.astimezone(VIETNAM_TIME).date(), b.lang)
+    if s.as_of is not None:
+        line = b.t("wb.dates_line_as_of", as_of=voc.date(s.as_of, b.lang), generated=generated, base_year=s.base_year)
+    else:
+        line = b.t("wb.dates_line", generated=generated, base_year=s.base_year)
+    sheet.write_string(3, 0, line, b.italic)
+    if b.banner:
+        sheet.write_string(4, 0, b.banner, b.red)
+        return 5 + _FIRST_DATA_ROW_GAP
     return 4 + _FIRST_DATA_ROW_GAP
 
 
@@ -176,7 +205,22 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
-def _print_setup(b: _Book, sheet, header_row: int, widths: list[float], one_page: bool = False) -> None:
+def _print_setup(
+    b: _Book,
+    sheet,
+    header_row: int | None,
+    widths: list[float],
+    one_page: bool = False,
+    pages_wide: int = 1,
+    repeat_columns: int = 0,
+) -> None:
+    """Column widths, row heights for wrapped text, and the print layout of a sheet.
+
+    A4 landscape; ``pages_wide`` pages across (the first ``repeat_columns``
+    columns repeated on each); the header row repeated on every page (none
+    when ``header_row`` is None: sheets with several tables); the scenario
+    title in the page header and "Trang N/M" in the footer.
+    """
     for c, w in enumerate(widths):
         sheet.set_column(c, c, w)
     for row, cells in b.texts.get(sheet.name, {}).items():
@@ -187,11 +231,15 @@ def _print_setup(b: _Book, sheet, header_row: int, widths: list[float], one_page
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.7)
-    sheet.fit_to_pages(1, 1 if one_page else 0)
-    sheet.repeat_rows(header_row)
+    sheet.fit_to_pages(pages_wide, 1 if one_page else 0)
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+    if repeat_columns:
+        sheet.repeat_columns(0, repeat_columns - 1)
     sheet.set_header(f'&L&"Times New Roman"&9{_header_footer_text(b.result.scenario.title)}')
     sheet.set_footer(f'&C&"Times New Roman"&9{b.t("wb.footer_page")}')  # the vocabulary writes the &P/&N page codes
-    sheet.freeze_panes(header_row + 1, 0)
+    if header_row is not None:
+        sheet.freeze_panes(header_row + 1, 0)
 
 
 def _headers(b: _Book, sheet, row: int, names: list[str]) -> None:
@@ -249,6 +297,7 @@ def workbook_bytes(
     names = Names(result.scenario, lang)
     buffer = io.BytesIO()
     b = _Book(buffer, result, names, provenance or Provenance())
+    b.banner = draft_banner(evidence(result.scenario, register), names.lang)
     sheet_names = {k: b.t(f"sheet.{k}") for k in ("summary", "estimate", "ledger", "inputs", "risk", "sensitivity", "about")}
     order = ["summary", "estimate", "ledger", "inputs"]
     if simulation:
@@ -280,6 +329,7 @@ def workbook_bytes(
 
 #: Ledger sheet columns: the two keys of the formulas, then the ledger's own columns.
 _LEDGER_SHEET = ["option_no", LEDGER_COLUMNS[0], "item_no", *LEDGER_COLUMNS[1:]]
+_LEDGER_SHEET.insert(_LEDGER_SHEET.index("unit_price") + 1, "price_unit")
 
 
 @dataclass
@@ -316,6 +366,7 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
     col = {c: i for i, c in enumerate(_LEDGER_SHEET)}
     option_no = {o.id: k for k, o in enumerate(s.options, start=1)}
     item_no = {(o.id, it.name): it.position for o in s.options for it in o.items}
+    per = {(o.id, it.name): it.per for o in s.options for it in o.items}
     out = _Ledger()
     for r, row in enumerate(led.itertuples(index=False), start=head + 1):
         nominal = round_vnd(row.nominal)
@@ -343,6 +394,15 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
         _write(b, sheet, r, col["year"], int(row.year), "year")
         _write(b, sheet, r, col["quantity"], float(row.quantity), "number")
         _write(b, sheet, r, col["unit_price"], row.unit_price, "VND")
+        amount_row = row.kind in ("contingency", "residual")
+        _write(
+            b,
+            sheet,
+            r,
+            col["price_unit"],
+            b.t("price_unit.amount" if amount_row else f"price_unit.{per[(row.option, row.item)]}"),
+        )
+        _write(b, sheet, r, col["periods"], float(row.periods), "number")
         _write(b, sheet, r, col["before_vat"], before, "VND")
         vat = f"={xl_rowcol_to_cell(r, col['nominal'])}-{xl_rowcol_to_cell(r, col['before_vat'])}"
         sheet.write_formula(r, col["vat"], vat, b.fmt("VND"), nominal - before)
@@ -351,13 +411,14 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
         _write(b, sheet, r, col["discount_factor"], float(row.discount_factor), "factor")
         formula = f"={xl_rowcol_to_cell(r, col['nominal'])}*{xl_rowcol_to_cell(r, col['discount_factor'])}"
         sheet.write_formula(r, col["present_value"], formula, b.fmt("VND"), pv)
-        _write(b, sheet, r, col["source"], row.source)
+        _write(b, sheet, r, col["source"], ", ".join(cited_ids(row.source)) or row.source)  # full text: Giả định
     first, last = head + 1, head + max(len(led), 1)
     for name, c in col.items():
         out.ranges[name] = f"{xl_rowcol_to_cell(first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
     if len(led):
         sheet.autofilter(head, 0, last, len(_LEDGER_SHEET) - 1)
-    _print_setup(b, sheet, head, [6, 18, 6, 36, 16, 16, 12, 7, 10, 15, 17, 15, 17, 17, 10, 17, 50])
+    widths = [6, 18, 6, 36, 16, 16, 12, 7, 10, 14, 13, 10, 16, 14, 16, 16, 10, 16, 24]
+    _print_setup(b, sheet, head, widths, pages_wide=2, repeat_columns=4)
     return out
 
 
@@ -384,7 +445,10 @@ def _write_summary(b: _Book, sheet, ledger: _Ledger, rate_ref: str, n_ref: str) 
         "simple_payback_year",
         "discounted_payback_year",
     ]
-    _headers(b, sheet, head, [b.t("wb.option_no") if c == "option_no" else column_header(c, b.lang) for c in cols])
+    headers = {"option_no": b.t("wb.option_no")}
+    if s.unit_driver is not None:
+        headers["unit_cost"] = b.t("wb.unit_cost_header", unit=s.drivers[s.unit_driver].unit or b.names.driver(s.unit_driver))
+    _headers(b, sheet, head, [headers.get(c) or column_header(c, b.lang) for c in cols])
     c = {name: i for i, name in enumerate(cols)}
     option_no = {o.id: k for k, o in enumerate(s.options, start=1)}
     summary = b.result.summary.sort_values("rank", kind="stable").reset_index(drop=True)
@@ -504,7 +568,26 @@ def _write_estimate(b: _Book, sheet, ledger: _Ledger) -> None:
         sheet.write_formula(r, total_col, f"=SUM({first}:{last})", b.fmt("VND", bold), row.total)
     note = first_row + len(layout) + 1
     sheet.merge_range(note, 0, note + 2, ncols - 1, b.t("wb.estimate_note"), b.wrap)
+    _signature_block(b, sheet, note + 4, ncols)
     _print_setup(b, sheet, head, [8, 44, 16, *([16] * len(years)), 18])
+
+
+def _signature_block(b: _Book, sheet, row: int, ncols: int) -> None:
+    """Người lập biểu, người kiểm tra, thủ trưởng đơn vị: three signatures across the page."""
+    centre = b.book.add_format({**b.base, "bold": True, "align": "center"})
+    note = b.book.add_format({**b.base, "italic": True, "align": "center"})
+    thirds = [(0, 1), (2, max(2, ncols // 2)), (max(3, ncols // 2 + 1), ncols - 1)]
+    for (first, last), key, hint in zip(
+        thirds,
+        ("wb.sign_prepared", "wb.sign_checked", "wb.sign_head"),
+        ("wb.sign_note", "wb.sign_note", "wb.sign_note_head"),
+        strict=True,
+    ):
+        for r, text, fmt in ((row, b.t(key), centre), (row + 1, b.t(hint), note)):
+            if last > first:
+                sheet.merge_range(r, first, r, last, text, fmt)
+            else:
+                sheet.write_string(r, first, text, fmt)
 
 
 # ---------------------------------------------------------------------------
@@ -561,10 +644,13 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
         kinds = [f"register.{entry['type']}", f"register.{entry['confidence']}"]
         return [
             ", ".join(ids),
-            _register_value(b, entry),
+            voc.localise_numbers(_register_value(b, entry), b.lang),
             *(b.t(k) if voc.has(k) else entry[k.split(".")[0]] for k in kinds),
-            f"{entry['id']}: {entry['source']}",
+            voc.localise_numbers(f"{entry['id']}: {entry['source']}", b.lang),
         ]
+
+    def loc(text: str) -> str:
+        return voc.localise_numbers(text, b.lang)
 
     def describe(inp: Input | None, label: str) -> str:
         if inp is None or inp.kind == "const":
@@ -603,7 +689,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
                     describe(p if isinstance(p, Input) else None, name),
                     None,
                     None,
-                    source,
+                    loc(source),
                     *reg_cells(source),
                 ],
                 "text",
@@ -612,7 +698,10 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
     for did, drv in s.drivers.items():
         values = "; ".join(f"{y}: {n.number(v)}" for y, v in zip(s.years, drv.values, strict=True))
         rows.append(
-            ([b.t("wb.kind_driver"), n.driver(did), values, drv.unit, "", None, None, drv.source, *reg_cells(drv.source)], "text")
+            (
+                [b.t("wb.kind_driver"), n.driver(did), values, drv.unit, "", None, None, loc(drv.source), *reg_cells(drv.source)],
+                "text",
+            )
         )
     for opt in s.options:
         for item in opt.items:
@@ -628,7 +717,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
                         describe(inp, label),
                         item.escalation,
                         item.vat,
-                        item.source,
+                        loc(item.source),
                         *reg_cells(item.source),
                     ],
                     "VND",
@@ -661,7 +750,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
                 _write(b, sheet, r, col, value, unit if not isinstance(value, str) else "text")
     if rows:
         sheet.autofilter(head, 0, head + len(rows), len(cols) - 1)
-    _print_setup(b, sheet, head, [11, 40, 16, 12, 34, 10, 9, 44, 20, 24, 13, 11, 44])
+    _print_setup(b, sheet, head, [11, 40, 16, 12, 34, 10, 9, 44, 20, 24, 13, 11, 44], pages_wide=2, repeat_columns=2)
 
 
 # ---------------------------------------------------------------------------
@@ -711,7 +800,7 @@ def _write_risk(b: _Book, sheet, simulation: Mapping[str, pd.DataFrame]) -> None
     if budget is not None and len(budget):
         cols = ["option", "year", "mean", "p50", "p80", "p90", "budget_cap", "prob_over_cap"]
         r = _write_table(b, sheet, r, b.t("wb.sim_budget"), budget, cols)
-    _print_setup(b, sheet, head + 1, [34, 18, 18, 18, 18, 18, 14, 18, 14])
+    _print_setup(b, sheet, None, [34, 18, 18, 18, 18, 18, 14, 18, 14])
 
 
 def _write_sensitivity(b: _Book, sheet, sensitivity: Mapping[str, pd.DataFrame]) -> None:
@@ -731,7 +820,7 @@ def _write_sensitivity(b: _Book, sheet, sensitivity: Mapping[str, pd.DataFrame])
     sobol = sensitivity.get("sobol")
     if sobol is not None and len(sobol):
         r = _write_table(b, sheet, r, b.t("wb.sobol"), sobol, ["target", "input", "S1", "S1_conf", "ST", "ST_conf"])
-    _print_setup(b, sheet, head + 1, [44, 16, 16, 16, 16, 14, 30, 60])
+    _print_setup(b, sheet, None, [44, 16, 16, 16, 16, 14, 30, 60])
 
 
 # ---------------------------------------------------------------------------
@@ -743,7 +832,8 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
     s = b.result.scenario
     p = b.provenance
     head = _title_block(b, sheet, "wb.title_about", "wb.unit_line_mixed")
-    generated = f"{voc.date(p.generated.date(), b.lang)} {p.generated:%H:%M} UTC"
+    local = p.generated.astimezone(VIETNAM_TIME)
+    generated = f"{voc.date(local.date(), b.lang)} {local:%H:%M} (UTC+7)"
     rows = [
         ("wb.about_title", s.title, "text"),
         ("wb.about_file", s.source, "text"),

@@ -6,7 +6,7 @@ order (named parameters in file order, then inline distributions in file
 order). Correlated parameters have their columns mixed by a square-root
 factor of the normal-copula correlation matrix; each column ``z`` becomes a
 value ``F^-1(Phi(z))`` through the input's inverse CDF
-(:meth:`~costmodel.risk.distributions.Distribution.from_normal`).
+(:meth:`~costmodel.scenario.distributions.Distribution.from_normal`).
 
 The correlation given in the scenario is a **rank** (Spearman) correlation;
 the normal copula's Pearson correlation is ``2 sin(pi rho_s / 6)`` (Kruskal,

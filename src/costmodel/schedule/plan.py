@@ -22,7 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from costmodel.problems import InputError, Problem, read_text
-from costmodel.scenario import _describe
+from costmodel.problems import describe_value as _describe
 from costmodel.schedule.calendar import WorkCalendar
 
 __all__ = [
