@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: report test lint clean venv
+.PHONY: report test lint notebooks clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ report: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
+# ruff reads the notebooks too (.ipynb): code style and imports of every cell
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
+
+# open the notebooks in JupyterLab for interactive work
+notebooks: $(VENV)/.installed
+	$(BIN)/jupyter lab notebooks
 
 clean:
 	rm -rf reports .pytest_cache

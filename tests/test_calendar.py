@@ -276,8 +276,8 @@ def test_the_slip_report_compares_the_baseline_and_forecast_dates_by_hand(tmp_pa
     (tmp_path / "plan.toml").write_text(PLAN.format(start="2024-07-29"), encoding="utf-8")
     (tmp_path / "progress").mkdir()
     (tmp_path / "progress" / "progress-2024-08-30.csv").write_text("task_id,percent_complete,actual_start,actual_finish,note\n")
-    text = SCENARIO.format().replace('offset_months = 1 }', 'offset_months = 1, progress = "progress" }')
-    text = text.replace('offset_months = 0 }', 'offset_months = 0, progress = "progress" }')
+    text = SCENARIO.format().replace("offset_months = 1 }", 'offset_months = 1, progress = "progress" }')
+    text = text.replace("offset_months = 0 }", 'offset_months = 0, progress = "progress" }')
     (tmp_path / "s.toml").write_text(text, encoding="utf-8")
     scenario = load_scenario(tmp_path / "s.toml")
     assert [u.used for u in scenario.plan_links] == [(2024, 10), (2024, 10), (2024, 9)]
@@ -294,6 +294,8 @@ def test_the_slip_report_compares_the_baseline_and_forecast_dates_by_hand(tmp_pa
         ("Duy trì hiện tại", 2024): 10.0,
     }
     sentence = slip_text(slip, "vi")
-    assert sentence.startswith("Theo dự báo, Ký hợp đồng chậm 1 tháng so với kế hoạch ban đầu (tháng 9/2024 thay vì tháng 8/2024).")
+    assert sentence.startswith(
+        "Theo dự báo, Ký hợp đồng chậm 1 tháng so với kế hoạch ban đầu (tháng 9/2024 thay vì tháng 8/2024)."
+    )
     assert "năm 2024: chi Duy trì hiện tại tăng 10 đồng" in sentence
     assert slip_frame(slip, "vi").iloc[0].tolist()[:3] == ["Thuê", "2024", "Phí thuê (hợp đồng đến hết năm 2028)"]

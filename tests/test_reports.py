@@ -79,7 +79,7 @@ def dic_workbook(tmp_path_factory):
             result,
             "vi",
             read_register(SCENARIOS / "assumptions.csv"),
-            {"summary": sim.summary(), "budget": sim.budget()},
+            {"summary": sim.summary, "budget": sim.budget},
             {"tornado": tornado(scenario), "switching": switching_values(scenario)},
             Provenance(draws=500, seed=1),
         )

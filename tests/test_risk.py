@@ -91,7 +91,7 @@ def test_single_uniform_price_gives_a_uniform_pv_cost():
     scenario = two_options({"dist": "uniform", "low": 1.0e6, "high": 3.0e6}, 5.0e6)
     n = 200_000
     result = simulate(scenario, draws=n, seed=11)
-    s = result.summary().set_index("option")
+    s = result.summary.set_index("option")
     lo, hi = ANNUITY_8_5 * 1.0e6, ANNUITY_8_5 * 3.0e6
     width = hi - lo
     se_mean = width / math.sqrt(12) / math.sqrt(n)
@@ -172,7 +172,7 @@ def test_budget_percentiles_and_probability_over_appropriation():
     # P(price > 2.5e6) = 0.25; P80 of spending = 1.1 x (1e6 + 0.8 x 2e6) = 2.86e6
     scenario = two_options({"dist": "uniform", "low": 1.0e6, "high": 3.0e6}, 5.0e6, vat=0.1)
     result = simulate(scenario, draws=200_000, seed=9, budget_cap={y: 2.75e6 for y in range(2024, 2029)})
-    b = result.budget().set_index(["option", "year"])
+    b = result.budget.set_index(["option", "year"])
     assert b.loc[("a", 2026), "prob_over_cap"] == pytest.approx(0.25, abs=0.005)
     assert b.loc[("a", 2026), "p80"] == pytest.approx(2.86e6, rel=0.003)
     assert b.loc[("b", 2026), "prob_over_cap"] == 1.0

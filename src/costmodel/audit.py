@@ -44,6 +44,7 @@ import pandas as pd
 
 from costmodel.evaluation import Evaluation
 from costmodel.problems import InputError, Problem, read_text
+from costmodel.scenario import Scenario
 
 __all__ = [
     "HOURS_PER_POINT_MONTH",
@@ -160,9 +161,7 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
                 if scheduled < 0 or not scheduled.is_integer():
                     raise ValueError
             except ValueError:
-                problems.append(
-                    Problem(source, where, f"{SCHEDULED_COLUMN} must be a whole number >= 0 or empty (got {raw!r})")
-                )
+                problems.append(Problem(source, where, f"{SCHEDULED_COLUMN} must be a whole number >= 0 or empty (got {raw!r})"))
                 continue
         rows.append(
             {
@@ -221,7 +220,7 @@ def monthly_cash(result: Evaluation, option: str) -> pd.Series:
     return cash
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AuditResult:
     """Retrospective of a past rental.
 
@@ -249,10 +248,35 @@ class AuditResult:
         """One metric's value."""
         return float(self.metrics.set_index("metric").loc[metric, "value"])
 
+    # -- for notebooks and scripts: rendering lives in costmodel.reports ------
+    def __repr__(self) -> str:
+        m = self.metrics.set_index("metric")["value"]
+        paid = f", rent paid {float(m['paid_rent']):,.0f} VND" if "paid_rent" in m else ""
+        cross = f", rent passed buying in {self.crossover_month}" if self.crossover_month else ", rent never passed buying"
+        return f"<AuditResult {len(self.usage_by_year)} year(s){paid}{cross}>"
+
+    def _repr_html_(self) -> str:
+        from costmodel.reports.display import audit_html
+
+        return audit_html(self)
+
+    @property
+    def plot(self):
+        """Charts: ``.plot.cumulative(ax=None)`` (cumulative rent against buying, by month)."""
+        from costmodel.reports.display import AuditPlots
+
+        return AuditPlots(self)
+
+    def write(self, folder, lang: str | None = None):
+        """Write what ``costmodel audit`` writes (tables and chart) to ``folder``; returns the paths."""
+        from costmodel.reports.outputs import audit_files, write_files
+
+        return write_files(folder, audit_files(self, lang))
+
 
 def retrospective(
-    result: Evaluation,
-    usage: pd.DataFrame,
+    result: Evaluation | Scenario | str | Path,
+    usage: pd.DataFrame | str | Path,
     rent: str = "rent",
     buy: str = "buy",
     points: str | None = None,
@@ -262,10 +286,11 @@ def retrospective(
 
     Parameters
     ----------
-    result : Evaluation
-        The past-rental scenario evaluated (horizon = the contract years).
-    usage : pandas.DataFrame
-        From :func:`read_usage`.
+    result : Evaluation or Scenario or path
+        The past-rental scenario (horizon = the contract years), evaluated or not,
+        or the path of its file.
+    usage : pandas.DataFrame or path
+        From :func:`read_usage`, or the usage file to read.
     rent, buy : str
         Option ids of what was paid and of the buy alternative.
     points : str, optional
@@ -277,8 +302,27 @@ def retrospective(
     Returns
     -------
     AuditResult
+
+    Examples
+    --------
+    >>> import costmodel
+    >>> audit = costmodel.retrospective(
+    ...     "scenarios/video-conferencing-past-rental.toml", "scenarios/video-conferencing-past-rental-usage.csv"
+    ... )
+    >>> audit.crossover_month is None
+    True
     """
+    from costmodel.evaluation import evaluate
+    from costmodel.scenario import ScenarioError
+
+    if not isinstance(result, Evaluation):
+        result = evaluate(result)
+    if not isinstance(usage, pd.DataFrame):
+        usage = read_usage(usage)
     s = result.scenario
+    for oid in (rent, buy):
+        if oid not in [o.id for o in s.options]:
+            raise ScenarioError([Problem(s.source, "options", f"no option {oid!r} (name the options with rent=... and buy=...)")])
     points = points or s.unit_driver
     if points is None or points not in s.drivers:
         raise ValueError("name the driver of the points rented (points=...) or set the scenario's unit_driver")
@@ -318,9 +362,7 @@ def retrospective(
             row.update(
                 meetings_scheduled=sched if len(known) else np.nan,
                 meetings_held_share=float(known["meetings"].sum()) / sched if sched else np.nan,
-                utilisation_scheduled=float((known["meetings"] * known["points_attending"]).sum()) / called
-                if called
-                else np.nan,
+                utilisation_scheduled=float((known["meetings"] * known["points_attending"]).sum()) / called if called else np.nan,
                 scheduled_months=float(len(known)),
                 _held=float(known["meetings"].sum()),
                 _attended=float((known["meetings"] * known["points_attending"]).sum()),

@@ -9,38 +9,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from costmodel import __version__
 from costmodel._files import write_outputs
-from costmodel.audit import UsageError, read_usage, retrospective
-from costmodel.compliance import ComplianceError, changes, evaluate_compliance, read_catalogue, read_status
-from costmodel.evaluation import Evaluation, evaluate
-from costmodel.keys import GAP
-from costmodel.peers import (
-    peer_positions,
-    peers_at_base_year,
-    read_peer_costs,
-    read_price_index,
-    scenario_unit_costs,
-)
+from costmodel.compliance import ComplianceError
+from costmodel.evaluation import evaluate
+from costmodel.folders import scenario_files
 from costmodel.problems import InputError
 from costmodel.register import check_citations, citations_by_id, read_register, register_markdown
 from costmodel.reports import console
 from costmodel.reports import vocabulary as voc
-from costmodel.reports.compliance_report import (
-    compliance_html,
-    compliance_markdown,
-    compliance_workbook_bytes,
-    warning_text,
-)
+from costmodel.reports.compliance_report import warning_text
+from costmodel.reports.outputs import csv_bytes, peer_tables
 from costmodel.reports.vocabulary import LANGS
-from costmodel.reports.workbook import Provenance, workbook_bytes
 from costmodel.scenario import Problem, Scenario, ScenarioError, load_scenario
 from costmodel.schedule.plan import PlanError
 
@@ -61,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     run.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
     run.add_argument("--lang", choices=LANGS, default="vi", help="language of the printed table and workbook (default vi)")
+    _add_edit_options(run)
 
     val = sub.add_parser("validate", help="check scenario files and list every problem")
     val.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -77,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks to execute and render to HTML (default notebooks/, skipped if absent)",
     )
     rep.add_argument("--no-notebooks", action="store_true", help="do not execute the notebooks")
+    rep.add_argument(
+        "--final",
+        action="store_true",
+        help="write the explanatory report as final: refuse (exit 2, listing each) while anything is a placeholder",
+    )
+    rep.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date the explanatory report answers as of (default 2024-04-30)",
+    )
+    _add_edit_options(rep, "every scenario that has the key")
 
     asm = sub.add_parser("assumptions", help="check citations and render the assumptions register to Markdown")
     asm.add_argument("--register", type=Path, default=Path("scenarios/assumptions.csv"), metavar="CSV")
@@ -112,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--chunk", type=_positive_int, default=None, metavar="N", help="draws per chunk (memory bound)")
     sim.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
     sim.add_argument("--lang", choices=LANGS, default="vi")
+    _add_edit_options(sim)
 
     sen = sub.add_parser("sensitivity", help="tornado, switching values, two-way grid and Sobol indices")
     sen.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
@@ -133,6 +132,25 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("--seed", type=int, default=0, metavar="S")
     sen.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
     sen.add_argument("--lang", choices=LANGS, default="vi")
+    _add_edit_options(sen)
+
+    cmp_ = sub.add_parser(
+        "compare", help="why the result moved: the change between two scenarios, attributed to groups of inputs"
+    )
+    cmp_.add_argument("a", type=Path, metavar="A.toml", help="the scenario before")
+    cmp_.add_argument(
+        "b", type=Path, nargs="?", default=None, metavar="B.toml", help="the scenario after (default: A with the edits)"
+    )
+    cmp_.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=PATTERN[,PATTERN]",
+        help="a group of inputs of your own (key-path patterns, '*' wildcards); repeatable",
+    )
+    cmp_.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/compare/<A>[-vs-<B>]/")
+    cmp_.add_argument("--lang", choices=LANGS, default="vi")
+    _add_edit_options(cmp_, "B (or of A when B is omitted)")
 
     sch = sub.add_parser("schedule", help="critical path, Gantt chart and weekly progress report of a procurement plan")
     sch.add_argument("plan", type=Path, metavar="PLAN.toml")
@@ -210,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_audit(args)
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
+        if args.command == "compare":
+            return _cmd_compare(args)
     except InputError as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
@@ -253,93 +273,60 @@ def _print_problems(exc) -> None:
 
 
 # ---------------------------------------------------------------------------
-# run
+# edits on the command line and run
 # ---------------------------------------------------------------------------
 
 
-def _csv_bytes(table: pd.DataFrame) -> bytes:
-    # Full precision, no rounding: repr-exact floats; empty cells for missing values.
-    return table.to_csv(index=False, float_format=None, lineterminator="\n").encode("utf-8")
+class _EditAction(argparse.Action):
+    """Collect ``--set`` and ``--scale`` in command-line order (both append to ``args.edits``)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        edits = list(getattr(namespace, "edits", None) or [])
+        edits.append((self.const, values))
+        namespace.edits = edits
 
 
-def _render_outputs(
-    result: Evaluation,
-    lang: str,
-    peer_tables: dict[str, pd.DataFrame] | None,
-    register: pd.DataFrame | None = None,
-    simulation: dict[str, pd.DataFrame] | None = None,
-    sensitivity: dict[str, pd.DataFrame] | None = None,
-    provenance: Provenance | None = None,
-) -> dict[str, bytes]:
-    from costmodel.reports.charts import budget_by_category_figure, cumulative_figure, pv_by_category_figure
-
-    files = {f"{name}.csv": _csv_bytes(table) for name, table in result.tables.items()}  # machines: full precision
-    if peer_tables:
-        files.update({f"{name}.csv": _csv_bytes(table) for name, table in peer_tables.items()})
-    shown = result.rounded()  # readers: every total from lines rounded to the đồng
-    files["workbook.xlsx"] = workbook_bytes(shown, lang, register, simulation, sensitivity, provenance)
-    files.update(_figure_files(cumulative_figure(shown, lang), "cumulative"))
-    files.update(_figure_files(budget_by_category_figure(shown, lang), "budget-by-category"))
-    files.update(_figure_files(pv_by_category_figure(shown, lang), "pv-by-category"))
-    return files
+def _add_edit_options(p: argparse.ArgumentParser, what: str = "the scenario") -> None:
+    p.set_defaults(edits=[])
+    p.add_argument(
+        "--set",
+        action=_EditAction,
+        const="set",
+        metavar="KEY=VALUE",
+        help=f"change a field of {what} before evaluating (key path as in error messages; value as in TOML); repeatable",
+    )
+    p.add_argument(
+        "--scale",
+        action=_EditAction,
+        const="scale",
+        metavar="KEY=FACTOR",
+        help="multiply fields (numbers, expressions, distributions) by FACTOR; '*' wildcards "
+        "(options.*.items[*].price); repeatable",
+    )
 
 
-def _register_for(path: Path) -> pd.DataFrame | None:
-    """The assumptions register beside a scenario file, if there is one."""
-    candidate = path.parent / "assumptions.csv"
-    return read_register(candidate) if candidate.exists() else None
+def _overrides(args: argparse.Namespace) -> list:
+    from costmodel.overrides import parse_override
+
+    return [parse_override(kind, text) for kind, text in getattr(args, "edits", [])]
 
 
-def _peer_tables(result: Evaluation, peers_csv: Path, index_csv: Path) -> dict[str, pd.DataFrame]:
-    """Peer positions of a scenario's ``[[comparisons]]`` (empty without any)."""
-    if not result.scenario.comparisons:
-        return {}
-    peers = peers_at_base_year(read_peer_costs(peers_csv), read_price_index(index_csv), result.scenario.base_year)
-    positions = peer_positions(scenario_unit_costs(result), peers)
-    return {"peers": positions, "peer_costs": peers}
+def _scenario(path: Path, overrides) -> Scenario:
+    from costmodel.overrides import apply_overrides
+
+    return apply_overrides(load_scenario(path), overrides)
 
 
-#: Draws and seed of the Monte Carlo run that ``costmodel report`` adds for uncertain scenarios.
-REPORT_DRAWS, REPORT_SEED = 10_000, 0
-
-
-def _run_one(
-    path: Path, outdir: Path, lang: str, with_peers: bool = True, with_risk: bool = False
-) -> tuple[Evaluation, list[Path]]:
-    scenario = load_scenario(path)
-    result = evaluate(scenario)
-    peers_csv, index_csv = path.parent / "peer-costs.csv", path.parent / "price-index.csv"
-    peer_tables = _peer_tables(result, peers_csv, index_csv) if with_peers and peers_csv.exists() else None
-    files: dict[str, bytes] = {}
-    simulation = sensitivity = None
-    provenance = Provenance()
-    if with_risk and scenario.is_uncertain:
-        sim, sim_files = _simulation_outputs(scenario, REPORT_DRAWS, REPORT_SEED, None, None, lang, show_progress=False)
-        files.update(sim_files)
-        simulation = {"summary": _with_point_estimate(sim.summary(), result.rounded()), "budget": sim.budget()}
-        provenance = Provenance(draws=REPORT_DRAWS, seed=REPORT_SEED)
-    if with_risk:
-        sens_files, sensitivity = _sensitivity_outputs(scenario, 0.20, "auto", 11, 1024, REPORT_SEED, lang)
-        files.update(sens_files)
-    usage_csv = path.parent / f"{path.stem}-usage.csv"
-    if with_risk and usage_csv.exists() and {"rent", "buy"} <= {o.id for o in scenario.options}:
-        files.update(_audit_outputs(result, usage_csv, "rent", "buy", None, 176.0, lang)[1])
-    # render everything before writing anything
-    files.update(_render_outputs(result, lang, peer_tables, _register_for(path), simulation, sensitivity, provenance))
-    written = write_outputs(outdir, files)
-    return result, written
-
-
-def _with_point_estimate(summary: pd.DataFrame, shown: Evaluation) -> pd.DataFrame:
-    """The Monte Carlo summary with the point estimate as the summary table shows it (rounded lines)."""
-    out = summary.copy()
-    out["deterministic"] = out["option"].map(shown.summary.set_index("option")["pv_cost"])
-    return out
+def _default_outdir(args: argparse.Namespace, path: Path) -> Path:
+    return args.output if args.output is not None else Path("reports") / path.stem
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
-    result, written = _run_one(args.scenario, outdir, args.lang)
+    from costmodel.reports.outputs import evaluation_files
+
+    result = evaluate(_scenario(args.scenario, _overrides(args)))
+    files = evaluation_files(result, args.lang)  # everything rendered before anything is written
+    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_summary(result.rounded(), args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
@@ -369,47 +356,77 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from costmodel.folders import compliance_inputs, plan_files, scenario_files
+    from costmodel.overrides import apply_overrides, unused
+    from costmodel.reports.outputs import scenario_report_files
+    from costmodel.schedule.tracking import procurement
+
     if not args.scenarios.is_dir():
         print(f"{args.scenarios}: not a directory (expected the folder of scenario .toml files)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    paths = sorted(p for p in args.scenarios.glob("*.toml") if _is_cost_scenario(p))
+    paths = scenario_files(args.scenarios)
     if not paths:
         print(f"{args.scenarios}: no scenario files (*.toml with a [scenario] table)", file=sys.stderr)
         return EXIT_BAD_INPUT
+    overrides = _overrides(args)
     status = EXIT_OK
-    index: list[tuple[str, str, list[Path]]] = []
-    evaluated: list[Scenario] = []
+    loaded: list[Scenario] = []
     for path in paths:
         try:
-            result, written = _run_one(path, args.output / path.stem, args.lang, with_risk=True)
+            loaded.append(load_scenario(path))
+        except ScenarioError as exc:
+            _print_problems(exc)
+            status = EXIT_BAD_INPUT
+    missing = unused(loaded, overrides)
+    if missing:
+        raise ScenarioError([Problem(o.option, o.path, f"no scenario in {args.scenarios} has this key") for o in missing])
+    index: list[tuple[str, str, list[Path]]] = []
+    evaluated: list[Scenario] = []
+    for scenario in loaded:
+        path = Path(scenario.source)
+        try:
+            result, files = scenario_report_files(apply_overrides(scenario, overrides, only_present=True), args.lang)
         except ScenarioError as exc:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
             continue
+        written = write_outputs(args.output / path.stem, files)
         evaluated.append(result.scenario)
         console.print_summary(result.rounded(), args.lang)
         print()
         index.append((path.name, result.scenario.option(result.preferred).name, written))
-    for plan_path in sorted(p for p in args.scenarios.glob("*.toml") if _is_plan(p)):
+    for plan_path in plan_files(args.scenarios):
         progress_dir = args.scenarios / f"{plan_path.stem}-progress"
         try:
-            progress = progress_dir if progress_dir.is_dir() else None
-            _, _, _, files = _schedule_outputs(plan_path, progress, None, args.lang, evaluated)
+            tracked = procurement(plan_path, progress_dir if progress_dir.is_dir() else None, None, evaluated)
+            files = _procurement_files(tracked, args.lang)
         except PlanError as exc:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
             continue
         index.append((f"{plan_path.name} (schedule)", "-", write_outputs(args.output / plan_path.stem, files)))
-    ioc_data = args.scenarios / "ioc-data"
-    if ioc_data.is_dir():
+    if (args.scenarios / "past-rental-contract.toml").exists():
+        from costmodel.reports.explanatory import ExplanatoryInputs, explanatory_report
+
         try:
-            written = _sample_compliance(ioc_data, args.output / "compliance", args.lang)
+            changes = {"as_of": args.as_of} if args.as_of else {}
+            document = explanatory_report(ExplanatoryInputs.from_folder(args.scenarios, **changes), args.final, args.lang)
+        except InputError as exc:
+            _print_problems(exc)
+            status = EXIT_BAD_INPUT
+        else:
+            written = write_outputs(args.output / "explanatory", document.files())
+            label = "explanatory report (draft)" if document.draft else "explanatory report"
+            index.append((f"past-rental-contract.toml ({label})", "-", written))
+    found = compliance_inputs(args.scenarios / "ioc-data")
+    if found is not None:
+        try:
+            written = _sample_compliance(args.scenarios / "ioc-data", found, args.output / "compliance", args.lang)
         except ComplianceError as exc:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
         else:
-            if written:
-                index.append(("ioc-data/ (compliance)", "-", written))
+            index.append(("ioc-data/ (compliance)", "-", written))
     if not args.no_notebooks and args.notebooks.is_dir():
         rendered = _render_notebooks(args.notebooks, args.output / "notebooks", args.lang)
         if rendered:
@@ -424,30 +441,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return status
 
 
-def _is_plan(path: Path) -> bool:
-    """True for TOML files with a top-level ``[project]`` table (procurement plans)."""
-    import tomllib
+def _procurement_files(tracked, lang: str) -> dict[str, bytes]:
+    from costmodel.reports.outputs import procurement_files
 
-    try:
-        return "project" in tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-
-
-def _is_cost_scenario(path: Path) -> bool:
-    """True for TOML files with a top-level ``[scenario]`` table (cost scenarios).
-
-    Other TOML files in the folder (e.g. procurement plans) are left to their
-    own commands. A file that cannot be read is treated as a scenario so that
-    its problem is reported.
-    """
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return True
-    return "scenario" in data or "options" in data
+    return procurement_files(tracked, lang)
 
 
 # ---------------------------------------------------------------------------
@@ -457,7 +454,7 @@ def _is_cost_scenario(path: Path) -> bool:
 
 def _load_cost_scenarios(folder: Path) -> list[Scenario]:
     scenarios, problems = [], []
-    for path in sorted(p for p in folder.glob("*.toml") if _is_cost_scenario(p)):
+    for path in scenario_files(folder):
         try:
             scenarios.append(load_scenario(path))
         except ScenarioError as exc:
@@ -514,9 +511,11 @@ def _cmd_peers(args: argparse.Namespace) -> int:
     result = evaluate(scenario)
     peers_csv = args.peers or args.scenario.parent / "peer-costs.csv"
     index_csv = args.index or args.scenario.parent / "price-index.csv"
-    tables = _peer_tables(result, peers_csv, index_csv)
-    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
-    written = write_outputs(outdir, {f"{name}.csv": _csv_bytes(t) for name, t in tables.items()})
+    if not peers_csv.exists():
+        print(f"{peers_csv}: no such file (the published costs of other provinces; see --peers)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    tables = peer_tables(result, peers_csv, index_csv)
+    written = write_outputs(_default_outdir(args, args.scenario), {f"{name}.csv": csv_bytes(t) for name, t in tables.items()})
     console.print_peers(tables["peers"], tables["peer_costs"], scenario, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
@@ -527,71 +526,38 @@ def _cmd_peers(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 
 
-def _compliance_outputs(
-    catalogue_csv: Path,
-    status_csv: Path,
-    as_of: dt.date,
-    previous_csv: Path | None,
-    previous_as_of: dt.date | None,
-    lang: str,
-    sample: bool,
-):
-    catalogue = read_catalogue(catalogue_csv)
-    report = evaluate_compliance(catalogue, read_status(status_csv, catalogue), as_of)
-    change_table = None
-    if previous_csv is not None:
-        previous = evaluate_compliance(catalogue, read_status(previous_csv, catalogue), previous_as_of)
-        change_table = changes(report, previous)
-    files = {f"{name}.csv": _csv_bytes(table) for name, table in report.lists.items()}
-    files["scorecard.csv"] = _csv_bytes(report.scorecard)
-    if change_table is not None:
-        files["changes.csv"] = _csv_bytes(change_table)
-    files["compliance.xlsx"] = compliance_workbook_bytes(report, change_table, lang, sample, previous_as_of)
-    files["compliance.md"] = compliance_markdown(report, change_table, previous_as_of, lang, sample).encode("utf-8")
-    files["compliance.html"] = compliance_html(report, change_table, previous_as_of, lang, sample).encode("utf-8")
-    return report, change_table, files
-
-
 def _cmd_compliance(args: argparse.Namespace) -> int:
+    from costmodel.compliance import check_compliance
+    from costmodel.reports.outputs import compliance_files
+
     if (args.previous is None) != (args.previous_as_of is None):
         print("costmodel compliance: --previous and --previous-as-of go together", file=sys.stderr)
         return EXIT_BAD_INPUT
-    report, change_table, files = _compliance_outputs(
-        args.catalogue, args.status, args.as_of, args.previous, args.previous_as_of, args.lang, args.sample
-    )
+    result = check_compliance(args.catalogue, args.status, args.as_of, args.previous, args.previous_as_of, args.sample)
+    files = compliance_files(result, args.lang)
     written = write_outputs(args.output, files)
-    _print_compliance(report, change_table, args.lang)
+    _print_compliance(result, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 
 
-def _print_compliance(report, change_table, lang: str) -> None:
-    console.print_compliance(report, change_table, lang)
-    for w in report.warnings:
+def _print_compliance(result, lang: str) -> None:
+    console.print_compliance(result.report, result.changes, lang)
+    for w in result.report.warnings:
         print(f"warning: {warning_text(w, 'en')}", file=sys.stderr)
 
 
-_STATUS_NAME = re.compile(r"^status-(\d{4}-\d{2}-\d{2})\.csv$")
+def _sample_compliance(folder: Path, found, output: Path, lang: str) -> list[Path]:
+    """Run compliance on ``folder``: its catalogue and the two latest status files (``found``)."""
+    from costmodel.compliance import check_compliance
+    from costmodel.reports.outputs import compliance_files
 
-
-def _sample_compliance(folder: Path, output: Path, lang: str) -> list[Path]:
-    """Run compliance on ``folder``: catalogue.csv and the two latest status-YYYY-MM-DD.csv."""
-    catalogue = folder / "catalogue.csv"
-    statuses = sorted((m.group(1), p) for p in folder.glob("status-*.csv") if (m := _STATUS_NAME.match(p.name)))
-    if not catalogue.exists() or not statuses:
-        return []
+    catalogue, statuses = found
     as_of, status = statuses[-1]
     prev_as_of, prev = statuses[-2] if len(statuses) > 1 else (None, None)
-    report, change_table, files = _compliance_outputs(
-        catalogue,
-        status,
-        dt.date.fromisoformat(as_of),
-        prev,
-        dt.date.fromisoformat(prev_as_of) if prev_as_of else None,
-        lang,
-        sample=(folder / "SAMPLE").exists(),
-    )
-    _print_compliance(report, change_table, lang)
+    result = check_compliance(catalogue, status, as_of, prev, prev_as_of, sample=(folder / "SAMPLE").exists())
+    files = compliance_files(result, lang)
+    _print_compliance(result, lang)
     return write_outputs(output, files)
 
 
@@ -599,109 +565,15 @@ def _sample_compliance(folder: Path, output: Path, lang: str) -> list[Path]:
 # schedule
 # ---------------------------------------------------------------------------
 
-def _figure_files(fig, stem: str) -> dict[str, bytes]:
-    import io
-
-    out = {}
-    for ext in ("png", "svg"):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None)
-        out[f"{stem}.{ext}"] = buffer.getvalue()
-    return out
-
-
-def _links_to(scenario: Scenario, plan_path: Path) -> bool:
-    """Whether a scenario takes a date from the plan ``plan_path``."""
-    target = plan_path.resolve()
-    return any(Path(scenario.base_dir or ".").joinpath(u.link.plan).resolve() == target for u in scenario.plan_links)
-
-
-def _schedule_outputs(
-    plan_path: Path, progress_dir: Path | None, as_of: dt.date | None, lang: str, scenarios: Sequence[Scenario] = ()
-):
-    from costmodel.reports.gantt import gantt_figure
-    from costmodel.reports.schedule_report import weekly_html, weekly_markdown, weekly_workbook_bytes
-    from costmodel.schedule.cpm import schedule_plan
-    from costmodel.schedule.plan import load_plan, read_progress
-    from costmodel.schedule.progress import forecast, week_over_week
-    from costmodel.schedule.service import progress_files, service_months
-    from costmodel.slip import plan_slip
-
-    plan = load_plan(plan_path)
-    baseline = schedule_plan(plan)
-    table = baseline.table.copy()
-    for col in ("early_start", "early_finish", "late_start", "late_finish"):
-        table[col] = [d.isoformat() for d in table[col]]
-    table["critical"] = ["true" if c else "false" for c in table["critical"]]
-    files = {"schedule.csv": _csv_bytes(table)}
-    status = previous = change_table = None
-    if progress_dir is not None:
-        found = progress_files(progress_dir)
-        if not found:
-            raise PlanError([Problem(str(progress_dir), "", "no progress-YYYY-MM-DD.csv files in this folder")])
-        if as_of is None:
-            as_of = found[-1][0]
-        current = [p for d, p in found if d == as_of]
-        if not current:
-            dates = ", ".join(d.isoformat() for d, _ in found)
-            raise PlanError([Problem(str(progress_dir), "", f"no progress-{as_of.isoformat()}.csv (found: {dates})")])
-        status = forecast(plan, baseline, read_progress(current[0], plan, as_of), as_of)
-        earlier = [(d, p) for d, p in found if d < as_of]
-        if earlier:
-            d_prev, p_prev = earlier[-1]
-            previous = forecast(plan, baseline, read_progress(p_prev, plan, d_prev), d_prev)
-            change_table = week_over_week(status, previous, plan)
-        st = status.table.copy()
-        for col in (
-            "baseline_start",
-            "baseline_finish",
-            "actual_start",
-            "actual_finish",
-            "forecast_start",
-            "forecast_finish",
-        ):
-            st[col] = [d.isoformat() if d is not None else "" for d in st[col]]
-        files["status.csv"] = _csv_bytes(st)
-    fig = gantt_figure(plan, baseline, status, lang)
-    figures = _figure_files(fig, "gantt")
-    files.update(figures)
-    slips = [sl for sl in (plan_slip(sc) for sc in scenarios if _links_to(sc, plan_path)) if sl is not None]
-    if slips:
-        frames = []
-        for sl in slips:
-            frame = sl.items.copy()
-            frame.insert(0, "scenario", Path(sl.forecast.scenario.source).stem)
-            frames.append(frame)
-        files["slip.csv"] = _csv_bytes(pd.concat(frames, ignore_index=True))
-    if status is not None:
-        sample = progress_dir is not None and (progress_dir / "SAMPLE").exists()
-        svg = figures["gantt.svg"].decode("utf-8")
-        svg = svg[svg.index("<svg") :]
-        args = (plan, baseline, status, previous, change_table, lang)
-        files["weekly-report.md"] = weekly_markdown(*args, slips=slips, sample=sample).encode("utf-8")
-        files["weekly-report.html"] = weekly_html(*args, gantt_svg=svg, slips=slips, sample=sample).encode("utf-8")
-        files["weekly-report.xlsx"] = weekly_workbook_bytes(*args, slips=slips, sample=sample)
-    if plan.service_task:
-        sign = (
-            status.table.set_index("id")
-            if status is not None
-            else baseline.table.set_index("id").rename(columns={"early_finish": "forecast_finish"})
-        )
-        signed = sign.loc[plan.service_task, "forecast_finish"]
-        start = dt.date(signed.year + (signed.month == 12), signed.month % 12 + 1, 1)
-        years = plan.service_years or tuple(range(start.year, start.year + 5))
-        months = service_months(start, range(min(years), max(years) + 1))
-        months.insert(0, "service_start", start.isoformat())
-        files["service_start.csv"] = _csv_bytes(months)
-    return plan, baseline, status, files
-
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
-    outdir = args.output if args.output is not None else Path("reports") / args.plan.stem
+    from costmodel.schedule.tracking import procurement
+
     scenarios = [load_scenario(path) for path in args.scenario]
-    plan, baseline, status, files = _schedule_outputs(args.plan, args.progress, args.as_of, args.lang, scenarios)
-    written = write_outputs(outdir, files)
-    console.print_schedule(plan, baseline, status, args.lang)
+    tracked = procurement(args.plan, args.progress, args.as_of, scenarios)
+    files = _procurement_files(tracked, args.lang)
+    written = write_outputs(_default_outdir(args, args.plan), files)
+    console.print_schedule(tracked.plan, tracked.baseline, tracked.status, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -716,13 +588,13 @@ def _progress_bar(total: int):
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    console = Console(file=sys.stderr)
+    out = Console(file=sys.stderr)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeRemainingColumn(),
-        console=console,
+        console=out,
         disable=not sys.stderr.isatty(),
         transient=True,
     )
@@ -730,97 +602,38 @@ def _progress_bar(total: int):
     return progress, (lambda done, _total: progress.update(task, completed=done))
 
 
-def _simulation_outputs(scenario, draws: int, seed: int, budget_cap, chunk, lang: str, show_progress: bool = True):
-    from costmodel.reports.risk_charts import s_curve_figure
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from costmodel.reports.outputs import simulation_files
     from costmodel.risk.simulate import DEFAULT_CHUNK, simulate
 
-    cap = None
-    if budget_cap is not None:
-        cap = {int(y): float(budget_cap) for y in scenario.years}
-    if show_progress:
-        bar, callback = _progress_bar(draws)
-        with bar:
-            result = simulate(scenario, draws, seed, chunk or DEFAULT_CHUNK, cap, callback)
-    else:
-        result = simulate(scenario, draws, seed, chunk or DEFAULT_CHUNK, cap)
-    files = {
-        "simulation_summary.csv": _csv_bytes(result.summary()),
-        "simulation_budget.csv": _csv_bytes(result.budget()),
-    }
-    files.update(_figure_files(s_curve_figure(result, lang), "s-curve"))
-    return result, files
-
-
-def _cmd_simulate(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = _scenario(args.scenario, _overrides(args))
     if not scenario.is_uncertain:
         print(
             f"{args.scenario}: note: no input is a distribution, so every draw equals the deterministic result",
             file=sys.stderr,
         )
-    result, files = _simulation_outputs(scenario, args.draws, args.seed, args.budget_cap, args.chunk, args.lang)
-    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
-    written = write_outputs(outdir, files)
+    bar, callback = _progress_bar(args.draws)
+    with bar:
+        result = simulate(scenario, args.draws, args.seed, args.chunk or DEFAULT_CHUNK, args.budget_cap, callback)
+    files = simulation_files(result, args.lang)
+    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_simulation(result, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 
 
-def _match_input(inputs, text: str):
-    exact = [i for i in inputs if i.label == text]
-    if exact:
-        return exact[0]
-    partial = [i for i in inputs if text in i.label]
-    if len(partial) == 1:
-        return partial[0]
-    labels = ", ".join(i.label for i in inputs)
-    what = "matches several inputs" if partial else "matches no input"
-    raise ScenarioError([Problem("--grid", "", f"{text!r} {what}; inputs: {labels}")])
-
-
-def _sensitivity_outputs(scenario, percent: float, grid: str | None, steps: int, sobol: int, seed: int, lang: str):
-    from costmodel.reports.risk_charts import tornado_figure, two_way_figure
-    from costmodel.risk import sensitivity as sens
-
-    inputs = sens.analysis_inputs(scenario, percent)
-    table = sens.tornado(scenario, inputs)
-    switching = sens.switching_values(scenario, inputs)
-    tables = {"tornado": table, "switching": switching}
-    files = {"tornado.csv": _csv_bytes(table), "switching.csv": _csv_bytes(switching)}
-    target = GAP if len(scenario.options) > 1 else scenario.options[0].id
-    files.update(_figure_files(tornado_figure(table, scenario, target, lang), "tornado"))
-    if grid:
-        if grid == "auto":
-            ranked = table[table["target"] == target].sort_values("swing", ascending=False)
-            ranked = ranked[ranked["swing"] > 0]
-            top = ranked["input"].tolist()[:2]
-            pair = [next(i for i in inputs if i.label == t) for t in top]
-        else:
-            names = [g.strip() for g in grid.split(",")]
-            if len(names) != 2:
-                raise ScenarioError([Problem("--grid", "", "expected two inputs separated by a comma")])
-            pair = [_match_input(inputs, nm) for nm in names]
-        if len(pair) == 2:
-            grid_table = sens.two_way(scenario, pair[0], pair[1], steps)
-            files["two_way.csv"] = _csv_bytes(grid_table)
-            # a map of one colour says nothing: draw it only when the cheapest option changes on the grid
-            if grid_table["preferred"].nunique() > 1:
-                files.update(_figure_files(two_way_figure(grid_table, scenario, lang), "two-way"))
-    if sobol and scenario.is_uncertain:
-        tables["sobol"] = sens.sobol_indices(scenario, sobol, seed)
-        files["sobol.csv"] = _csv_bytes(tables["sobol"])
-    return files, tables
-
-
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from costmodel.reports.outputs import sensitivity_files
+    from costmodel.risk.sensitivity import sensitivity
+
     if args.sobol and (args.sobol < 2 or args.sobol & (args.sobol - 1)):
         print("costmodel sensitivity: --sobol must be a power of 2 (or 0 to skip)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    scenario = load_scenario(args.scenario)
-    files, tables = _sensitivity_outputs(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed, args.lang)
-    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
-    written = write_outputs(outdir, files)
-    console.print_switching(tables["switching"], scenario, args.lang)
+    scenario = _scenario(args.scenario, _overrides(args))
+    sens = sensitivity(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed)
+    files = sensitivity_files(sens, args.lang)
+    written = write_outputs(_default_outdir(args, args.scenario), files)
+    console.print_switching(sens.switching, scenario, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -830,36 +643,71 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 
 
-def _audit_outputs(result: Evaluation, usage_csv: Path, rent: str, buy: str, points, hours: float, lang: str):
-    from costmodel.reports.charts import audit_figure
-
-    for oid in (rent, buy):
-        if oid not in [o.id for o in result.scenario.options]:
-            raise ScenarioError([Problem(result.scenario.source, "options", f"no option {oid!r} (use --rent / --buy)")])
-    audit = retrospective(result, read_usage(usage_csv), rent, buy, points, hours)
-    files = {
-        "audit.csv": _csv_bytes(audit.metrics),
-        "audit_monthly.csv": _csv_bytes(audit.monthly),
-        "audit_usage.csv": _csv_bytes(audit.usage_by_year),
-    }
-    files.update(_figure_files(audit_figure(audit, lang), "audit"))
-    return audit, files
-
-
 def _cmd_audit(args: argparse.Namespace) -> int:
+    from costmodel.reports.outputs import audit_files, audit_of
+
     result = evaluate(load_scenario(args.scenario))
     try:
-        audit, files = _audit_outputs(result, args.usage, args.rent, args.buy, args.points, args.hours_per_month, args.lang)
+        audit = audit_of(result, args.usage, args.rent, args.buy, args.points, args.hours_per_month)
+        files = audit_files(audit, args.lang)
     except ValueError as exc:
-        if isinstance(exc, ScenarioError | UsageError):
+        if isinstance(exc, InputError):
             raise
         print(f"{args.scenario}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    outdir = args.output if args.output is not None else Path("reports") / args.scenario.stem
-    written = write_outputs(outdir, files)
+    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_audit(audit, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# compare
+# ---------------------------------------------------------------------------
+
+
+def _compare_groups(specs: Sequence[str]) -> dict[str, list[str]] | None:
+    groups: dict[str, list[str]] = {}
+    for spec in specs:
+        name, sep, patterns = spec.partition("=")
+        if not sep or not name.strip() or not patterns.strip():
+            raise ScenarioError(
+                [Problem("--group", spec, "expected NAME=PATTERN[,PATTERN...], e.g. rent=options.rent.items[*].price")]
+            )
+        groups.setdefault(name.strip(), []).extend(p.strip() for p in patterns.split(",") if p.strip())
+    return groups or None
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from costmodel.explain import compare
+    from costmodel.reports.compare_report import attribution_text
+    from costmodel.reports.outputs import explanation_files
+
+    overrides = _overrides(args)
+    a = load_scenario(args.a)
+    if args.b is None:
+        if not overrides:
+            print("costmodel compare: give a second scenario file or --set/--scale edits of the first", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        b = _apply(a, overrides)
+    else:
+        b = _scenario(args.b, overrides)
+    explanation = compare(a, b, _compare_groups(args.group))
+    files = explanation_files(explanation, args.lang)
+    stem = args.a.stem if args.b is None else f"{args.a.stem}-vs-{args.b.stem}"
+    outdir = args.output if args.output is not None else Path("reports") / "compare" / stem
+    written = write_outputs(outdir, files)
+    out = console.console()
+    console.print_explanation(explanation, args.lang)
+    out.print(attribution_text(explanation, args.lang).replace("**", ""))
+    console.print_written(written, args.lang)
+    return EXIT_OK
+
+
+def _apply(scenario: Scenario, overrides) -> Scenario:
+    from costmodel.overrides import apply_overrides
+
+    return apply_overrides(scenario, overrides)
 
 
 def _render_notebooks(folder: Path, output: Path, lang: str) -> list[Path]:

@@ -27,14 +27,13 @@ Rules, as of date D (every date is a calendar date, ``YYYY-MM-DD``):
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from costmodel.csvfile import read_records
 from costmodel.problems import InputError, Problem, read_text
 
 __all__ = [
@@ -114,17 +113,9 @@ def _parse_date(text: str) -> dt.date:
 # ---------------------------------------------------------------------------
 
 
-def _csv_rows(text: str, source: str, columns: list[str]):
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise ComplianceError(
-            [Problem(source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(columns)})")]
-        )
-    for row in reader:
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+def _csv_rows(text: str, source: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Records of a catalogue or status file; extra columns are ignored (see docs/compliance-format.md)."""
+    return read_records(text, source, columns, error=ComplianceError, extra=True)
 
 
 def read_catalogue(path: str | Path) -> pd.DataFrame:
@@ -373,3 +364,120 @@ def changes(current: ComplianceReport, previous: ComplianceReport) -> pd.DataFra
         out["_order"] = out["list"].map({n: i for i, n in enumerate(LISTS)})
         out = out.sort_values(["_order", "unit", "dataset_id"]).drop(columns="_order").reset_index(drop=True)
     return out
+
+
+# ---------------------------------------------------------------------------
+# Everything at once: what `costmodel compliance` reports
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class ComplianceResult:
+    """The public lists as of one date, with the change since the previous period.
+
+    Attributes
+    ----------
+    report : ComplianceReport
+    changes : pandas.DataFrame or None
+        Per dataset, what moved since the previous status file (:func:`changes`).
+    previous_as_of : datetime.date or None
+    sample : bool
+        True when the data are sample data (the outputs say so on every page).
+    """
+
+    report: ComplianceReport
+    changes: pd.DataFrame | None = None
+    previous_as_of: dt.date | None = None
+    sample: bool = False
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Tables by CSV stem: the three lists, the scorecard and (with a previous period) the changes."""
+        out = {**self.report.lists, "scorecard": self.report.scorecard}
+        if self.changes is not None:
+            out["changes"] = self.changes
+        return out
+
+    def __repr__(self) -> str:
+        r = self.report
+        prev = f", since {self.previous_as_of.isoformat()}" if self.previous_as_of else ""
+        return (
+            f"<ComplianceResult as of {r.as_of.isoformat()}{prev}: not built {len(r.not_built)}, "
+            f"not updated {len(r.not_updated)}, not connected {len(r.not_connected)}, {len(r.warnings)} warning(s)>"
+        )
+
+    def _repr_html_(self) -> str:
+        from costmodel.reports.compliance_report import compliance_html
+
+        page = compliance_html(self.report, self.changes, self.previous_as_of, None, self.sample)
+        return page[page.index("<body>") + 6 : page.index("</body>")]
+
+    def to_excel(self, path, lang: str | None = None):
+        """Write the lists and scorecard workbook to ``path``. Returns the path."""
+        from costmodel.reports.outputs import workbook_for, write_file
+
+        return write_file(path, workbook_for(self, lang))
+
+    def write(self, folder, lang: str | None = None):
+        """Write what ``costmodel compliance`` writes (CSV lists, workbook, Markdown, HTML) to ``folder``."""
+        from costmodel.reports.outputs import files_for, write_files
+
+        return write_files(folder, files_for(self, lang))
+
+
+def check_compliance(
+    catalogue: str | Path | pd.DataFrame,
+    status: str | Path | pd.DataFrame,
+    as_of: dt.date | str,
+    previous: str | Path | pd.DataFrame | None = None,
+    previous_as_of: dt.date | str | None = None,
+    sample: bool = False,
+) -> ComplianceResult:
+    """The public lists of units that have not built, updated or connected their data to the IOC.
+
+    Parameters
+    ----------
+    catalogue : path or DataFrame
+        The dataset catalogue (:func:`read_catalogue`).
+    status : path or DataFrame
+        The status file as of ``as_of`` (:func:`read_status`).
+    as_of : datetime.date or "YYYY-MM-DD"
+        The reporting date.
+    previous, previous_as_of : path or DataFrame, date, optional
+        The previous period's status file and date (both or neither).
+    sample : bool
+        Label every output as sample data.
+
+    Returns
+    -------
+    ComplianceResult
+
+    Examples
+    --------
+    >>> import costmodel
+    >>> r = costmodel.check_compliance(
+    ...     "scenarios/ioc-data/catalogue.csv", "scenarios/ioc-data/status-2024-06-30.csv", "2024-06-30"
+    ... )
+    >>> r.report.as_of.isoformat()
+    '2024-06-30'
+    """
+
+    def day(value, name: str) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ComplianceError([Problem(name, "", f"expected a date YYYY-MM-DD, got {value!r}")]) from None
+
+    if (previous is None) != (previous_as_of is None):
+        raise ComplianceError([Problem("previous", "", "the previous status file and its date go together")])
+    cat = catalogue if isinstance(catalogue, pd.DataFrame) else read_catalogue(catalogue)
+    current = status if isinstance(status, pd.DataFrame) else read_status(status, cat)
+    report = evaluate_compliance(cat, current, day(as_of, "as_of"))
+    change_table = prev_day = None
+    if previous is not None:
+        prev_day = day(previous_as_of, "previous_as_of")
+        before = previous if isinstance(previous, pd.DataFrame) else read_status(previous, cat)
+        change_table = changes(report, evaluate_compliance(cat, before, prev_day))
+    return ComplianceResult(report, change_table, prev_day, sample)

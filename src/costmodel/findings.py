@@ -45,9 +45,11 @@ __all__ = [
     "SAMPLE_VALUES",
     "STATUSES",
     "FindingsError",
+    "ANSWER_COLUMNS",
     "is_sample",
     "parse_findings",
     "read_findings",
+    "unanswered",
 ]
 
 #: Required columns, in the order of the report's findings table.
@@ -77,6 +79,8 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Columns that must not be empty on any row (the others may wait for the DIC's answer).
 _NON_EMPTY = ("id", "issued_by", "document", "finding", "recommendation", "status")
+#: The DIC's answer to a finding, which a final report needs on every row (``deadline`` unless the status is ``done``).
+ANSWER_COLUMNS = ("explanation", "remedy", "owner", "deadline")
 
 
 class FindingsError(InputError):
@@ -197,3 +201,31 @@ def parse_findings(text: str, source: str = "<findings>") -> pd.DataFrame:
 def is_sample(findings: pd.DataFrame) -> bool:
     """True while any finding is marked as sample data (a report built on it is a draft)."""
     return bool(findings["sample"].any())
+
+
+def unanswered(findings: pd.DataFrame) -> list[tuple[int, str, tuple[str, ...]]]:
+    r"""The findings whose answer is not complete: (line, id, empty columns of :data:`ANSWER_COLUMNS`).
+
+    A report may be drafted while a finding waits for its explanation, remedy,
+    owner or deadline (it writes "cần bổ sung"); a final report needs them
+    all, except the deadline of a finding whose status is ``done``.
+
+    Examples
+    --------
+    >>> text = (
+    ...     "id,issued_by,document,finding,recommendation,explanation,remedy,owner,deadline,status\n"
+    ...     "A,KTNN,Số 1,F,R,E,Done it,DIC,,done\n"
+    ...     "B,TTT,Số 2,F,R,,,DIC,2024-06-30,open\n"
+    ... )
+    >>> unanswered(parse_findings(text))
+    [(3, 'B', ('explanation', 'remedy'))]
+    """
+    out = []
+    for row in findings.itertuples(index=False):
+        needed = [c for c in ANSWER_COLUMNS if not (c == "deadline" and row.status == "done")]
+        empty = tuple(
+            c for c in needed if getattr(row, c) is None or (isinstance(getattr(row, c), str) and not getattr(row, c).strip())
+        )
+        if empty:
+            out.append((int(row.line), str(row.id), empty))
+    return out

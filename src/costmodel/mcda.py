@@ -60,7 +60,9 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 
+from costmodel._pydantic import by_name, pydantic_problems
 from costmodel.problems import InputError, Problem, read_text
 from costmodel.register import cited_ids
 
@@ -217,10 +219,6 @@ class _FileSchema(_Schema):
     criteria: _HeadSection
     gate: list[_GateSection] = []
     criterion: Annotated[list[_CriterionSection], Field(min_length=1)]
-
-
-def _keys_of(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
 
 
 # ---------------------------------------------------------------------------
@@ -658,121 +656,31 @@ _EMPTY = {
     "reason": "must not be empty: every gate result needs a reason",
     "source": "must not be empty: say where it comes from, starting with register ids",
 }
-_TYPE_NAMES = {
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "string_type": "a string",
-    "dict_type": "a table",
-    "model_type": "a table",
-    "model_attributes_type": "a table",
-    "list_type": "an array",
-    "bool_type": "true or false",
-}
+#: The elements of ``[[criterion]]`` and ``[[gate]]`` are named by position and name: ``criterion[3] (Name)``.
+_LABELS = {("criterion",): by_name(strip=True), ("gate",): by_name(strip=True)}
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    if isinstance(value, int | float):
-        return f"a number ({value!r})"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return f"{type(value).__name__} ({value!r})"
-
-
-def _get(data: Any, key: Any) -> Any:
-    try:
-        return data[key]
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _render_path(loc: tuple[Any, ...], data: Any) -> str:
-    """Turn a pydantic location into a key path: ``criterion[3] (Name).scores.rent.score``."""
-    parts: list[str] = []
-    i = 0
-    while i < len(loc):
-        key = loc[i]
-        if key in ("criterion", "gate") and i == 0 and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            name = _get(_get(_get(data, key), loc[i + 1]), "name")
-            suffix = f" ({name.strip()})" if isinstance(name, str) and name.strip() else ""
-            parts.append(f"{key}[{loc[i + 1] + 1}]{suffix}")
-            i += 2
-            continue
-        if isinstance(key, int):
-            if parts:
-                parts[-1] += f"[{key + 1}]"
-            else:
-                parts.append(f"[{key + 1}]")
-        else:
-            parts.append(str(key))
-        i += 1
-    return ".".join(parts)
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    parent = tuple(k for k in loc[:-1] if not isinstance(k, int))
-    table = {
-        (): _FileSchema,
-        ("criteria",): _HeadSection,
-        ("criteria", "cost"): _CostSection,
-        ("gate",): _GateSection,
-        ("criterion",): _CriterionSection,
-    }
-    if parent in table:
-        return _keys_of(table[parent])
-    if len(parent) == 3 and parent[:2] == ("gate", "results"):
-        return _keys_of(_GateResultSection)
-    if len(parent) == 3 and parent[:2] == ("criterion", "scores"):
-        return _keys_of(_ScoreSection)
-    return []
-
-
-def _schema_message(err: Mapping[str, Any]) -> str:
-    etype = err["type"]
-    ctx = err.get("ctx") or {}
-    value = err.get("input")
-    loc = tuple(err["loc"])
-    last = str(loc[-1]) if loc else ""
-    if etype == "extra_forbidden":
-        allowed = _allowed_keys(loc)
-        close = difflib.get_close_matches(last, allowed, n=1, cutoff=0.6)
-        if close:
-            return f"unknown key (did you mean '{close[0]}'?)"
-        return f"unknown key (allowed: {', '.join(allowed)})" if allowed else "unknown key"
-    if etype == "missing":
-        return _MISSING.get(last, "required key is missing")
-    if etype == "too_short":
-        if last == "criterion":
-            return _MISSING["criterion"]
-        if ctx.get("min_length") == 2:
-            return f"expected [low, high]: two numbers (got {len(value) if isinstance(value, list) else value!r})"
-        return "must not be empty"
-    if etype == "too_long":
+def _pair_message(err: ErrorDetails) -> str | None:
+    """[low, high] pairs: the number of values given."""
+    ctx, value = err.get("ctx") or {}, err.get("input")
+    if err["type"] == "too_long" or (err["type"] == "too_short" and ctx.get("min_length") == 2):
         return f"expected [low, high]: two numbers (got {len(value) if isinstance(value, list) else value!r})"
-    if etype == "string_too_short":
-        return _EMPTY.get(last, "must not be empty")
-    if etype == "string_pattern_mismatch":
-        return f"must use only letters, digits, '_' and '-' (got {value!r})"
-    if etype == "greater_than_equal":
-        return f"must be >= {_num(ctx.get('ge'))} (got {value!r})"
-    if etype == "greater_than":
-        return f"must be > {_num(ctx.get('gt'))} (got {value!r})"
-    if etype == "less_than_equal":
-        return f"must be <= {_num(ctx.get('le'))} (got {value!r})"
-    if etype == "finite_number":
-        return f"must be a finite number (got {value!r})"
-    if etype in _TYPE_NAMES:
-        return f"expected {_TYPE_NAMES[etype]}, got {_describe(value)}"
-    return str(err.get("msg", "invalid value"))
+    return None
 
 
 def _schema_problems(exc: ValidationError, data: Any, source: str) -> list[Problem]:
-    return [Problem(source, _render_path(tuple(err["loc"]), data), _schema_message(err)) for err in exc.errors()]
+    """The schema pass's errors as problems (see :func:`costmodel._pydantic.pydantic_problems`)."""
+    return pydantic_problems(
+        exc,
+        data,
+        source,
+        _FileSchema,
+        labels=_LABELS,
+        patterns={ID_PATTERN: "letters, digits, '_' and '-'"},
+        missing=_MISSING,
+        empty={**_EMPTY, "criterion": _MISSING["criterion"]},
+        special=_pair_message,
+    )
 
 
 # ---------------------------------------------------------------------------

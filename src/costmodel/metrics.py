@@ -12,6 +12,7 @@ import pandas as pd
 
 from costmodel import finance
 from costmodel.scenario import BUDGETS, Scenario
+from costmodel.values import central_values
 
 __all__ = [
     "BUDGET_COLUMNS",
@@ -86,7 +87,8 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
           (first year from which the cumulative saving stays >= 0).
     """
     ids = [o.id for o in scenario.options]
-    r = scenario.discount_rate
+    values = central_values(scenario)  # the one path to every number the engine uses
+    r = float(values.discount_rate()[0])
     n = scenario.n_years
     by_option = ledger.groupby("option", sort=False)
     pv = by_option["present_value"].sum().reindex(ids, fill_value=0.0)
@@ -100,7 +102,8 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     unit_cost = np.full(len(ids), np.nan)
     if scenario.unit_driver is not None:
         t = finance.time_in_years(scenario.years, scenario.base_year, scenario.timing)
-        levelized_units = float(np.sum(scenario.drivers[scenario.unit_driver].values * finance.discount_factor(r, t)))
+        units = values.driver(scenario.unit_driver)[0]
+        levelized_units = float(np.sum(units * finance.discount_factor(r, t)))
         if levelized_units != 0:
             unit_cost = pv.to_numpy() / levelized_units
 

@@ -14,16 +14,16 @@ here only) and pure functions on DataFrames.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from costmodel.csvfile import read_records
 from costmodel.evaluation import Evaluation
 from costmodel.prices import INDEX_COLUMNS, index_factor, parse_price_index, read_price_index
 from costmodel.problems import InputError, Problem, read_text
+from costmodel.values import central_values
 
 __all__ = [
     "PEER_COLUMNS",
@@ -60,24 +60,15 @@ class PeerDataError(InputError):
     """A peer-costs or price-index file is malformed; ``problems`` says where."""
 
 
-def _rows(text: str, source: str, columns: list[str]):
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise PeerDataError([Problem(source, "line 1", f"missing column(s): {', '.join(missing)}")])
-    for row in reader:
-        yield reader.line_num, row
-
-
 def read_peer_costs(path: str | Path) -> pd.DataFrame:
     """Read ``peer-costs.csv`` (columns :data:`PEER_COLUMNS`)."""
     return parse_peer_costs(read_text(path, PeerDataError), str(path))
 
 
 def parse_peer_costs(text: str, source: str = "<peer-costs>") -> pd.DataFrame:
-    """Parse peer-costs CSV text; ``year`` int, ``value`` float [VND]."""
+    """Parse peer-costs CSV text; ``year`` int, ``value`` float [VND]; other columns are ignored."""
     problems, out = [], []
-    for line, row in _rows(text, source, PEER_COLUMNS):
+    for line, row in read_records(text, source, PEER_COLUMNS, error=PeerDataError, extra=True):
         where = f"line {line}"
         try:
             year = int(row["year"])
@@ -91,7 +82,7 @@ def parse_peer_costs(text: str, source: str = "<peer-costs>") -> pd.DataFrame:
             continue
         if value < 0:
             problems.append(Problem(source, where, f"value must be >= 0 (got {value:g})"))
-        out.append({**{c: (row[c] or "").strip() for c in PEER_COLUMNS}, "year": year, "value": value})
+        out.append({**{c: row[c] for c in PEER_COLUMNS}, "year": year, "value": value})
     if problems:
         raise PeerDataError(problems)
     return pd.DataFrame(out, columns=PEER_COLUMNS)
@@ -132,7 +123,7 @@ def scenario_unit_costs(result: Evaluation) -> pd.DataFrame:
     rows = []
     for comp in s.comparisons:
         mask = (led["option"] == comp.option) & (led["kind"] == "cost") & led["category"].isin(comp.categories)
-        units = float(np.max(s.drivers[comp.per].values))
+        units = float(np.max(central_values(s).driver(comp.per)[0]))
         value = float(led.loc[mask, "real"].sum()) / units if units > 0 else float("nan")
         rows.append({"metric": comp.metric, "label": comp.label, "option": comp.option, "value": value})
     return pd.DataFrame(rows, columns=["metric", "label", "option", "value"])

@@ -37,8 +37,6 @@ as they did, with no price years.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -47,6 +45,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from costmodel.csvfile import read_table
 from costmodel.problems import InputError, Problem, read_text
 from costmodel.scenario import Scenario
 
@@ -117,18 +116,14 @@ def read_register(path: str | Path) -> pd.DataFrame:
 
 
 def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
-    """Parse register CSV text (see :func:`read_register`)."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise RegisterError([Problem(source, "line 1", f"missing column(s): {', '.join(missing)}")])
-    columns = REGISTER_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in (reader.fieldnames or [])]
+    """Parse register CSV text (see :func:`read_register`); columns other than those known are ignored."""
+    table = read_table(text, source, REGISTER_COLUMNS, error=RegisterError, extra=True)
+    columns = REGISTER_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in table.columns]
     problems: list[Problem] = []
     rows = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        rid = (row["id"] or "").strip()
+    for line, row in table.records:
+        rid = row["id"]
         where = f"line {line}"
         if not ID_PATTERN.match(rid):
             problems.append(Problem(source, where, f"id must be upper-case letters, digits and '-' (got {rid!r})"))
@@ -142,12 +137,12 @@ def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
             problems.append(
                 Problem(source, where, f"confidence must be one of {', '.join(CONFIDENCES)} (got {row['confidence']!r})")
             )
-        if not (row["source"] or "").strip():
+        if not row["source"]:
             problems.append(Problem(source, where, "source is empty: say where the number comes from"))
-        flag = (row.get(PLACEHOLDER_COLUMN) or "").strip()
+        flag = row.get(PLACEHOLDER_COLUMN, "")
         if flag not in ("", PLACEHOLDER_YES):
             problems.append(Problem(source, where, f"placeholder must be {PLACEHOLDER_YES!r} or empty (got {flag!r})"))
-        year = (row.get(PRICE_YEAR_COLUMN) or "").strip()
+        year = row.get(PRICE_YEAR_COLUMN, "")
         if year and not (year.isdigit() and MIN_PRICE_YEAR <= int(year) <= MAX_PRICE_YEAR):
             problems.append(
                 Problem(
@@ -156,7 +151,7 @@ def parse_register(text: str, source: str = "<register>") -> pd.DataFrame:
                     f"price_year must be a year from {MIN_PRICE_YEAR} to {MAX_PRICE_YEAR} or empty (got {year!r})",
                 )
             )
-        rows.append({c: (row[c] or "").strip() for c in columns})
+        rows.append({c: row[c] for c in columns})
     if problems:
         raise RegisterError(problems)
     return pd.DataFrame(rows, columns=columns)

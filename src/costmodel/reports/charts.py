@@ -9,9 +9,11 @@ reader's language, numbers with the reader's decimal comma. Artists carry
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -19,7 +21,7 @@ from costmodel.evaluation import Evaluation
 from costmodel.metrics import crossovers
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.names import Names
-from costmodel.reports.plotting import NumberFormatter, month_label, palette, plain
+from costmodel.reports.plotting import NumberFormatter, figure_axes, heading_above, month_label, palette, plain
 
 __all__ = [
     "BILLION",
@@ -47,11 +49,23 @@ def _year_axis(ax, years) -> None:
     ax.set_xticks(list(years), [str(int(y)) for y in years])
 
 
-def cumulative_figure(result: Evaluation, lang: str | None = None) -> Figure:
-    """Cumulative nominal cost per option over the years, crossovers marked."""
+def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | None = None) -> Figure:
+    """Cumulative nominal cost per option over the years, crossovers marked.
+
+    Parameters
+    ----------
+    result : Evaluation
+    lang : {"vi", "en"}, optional
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the figure of ``ax``.
+    """
     names = Names(result.scenario, lang)
-    fig = Figure(figsize=(9, 5.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes(ax, (9, 5.5))
     cum = result.cumulative
     for opt in result.scenario.options:
         rows = cum[cum["option"] == opt.id]
@@ -104,18 +118,55 @@ def _by_category(result: Evaluation) -> tuple[list[str], pd.DataFrame]:
     return list(dict.fromkeys(led["category"])), led
 
 
-def budget_by_category_figure(result: Evaluation, lang: str | None = None) -> Figure:
-    """Stacked yearly spending by category, one panel per option (residual excluded)."""
+def _panels(ax: Axes | Sequence[Axes], n: int) -> list[Axes]:
+    """The caller's axes for ``n`` option panels (a single Axes only when ``n`` is 1)."""
+    axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(axes) != n or not all(isinstance(a, Axes) for a in axes):
+        given = "a single Axes" if isinstance(ax, Axes) else f"{len(axes)} item(s)"
+        raise ValueError(
+            f"budget_by_category_figure draws one panel per option: ax must be {n} Axes, one per option, {given} given"
+        )
+    return axes
+
+
+def budget_by_category_figure(result: Evaluation, lang: str | None = None, ax: Axes | Sequence[Axes] | None = None) -> Figure:
+    """Stacked yearly spending by category, one panel per option (residual excluded).
+
+    Parameters
+    ----------
+    result : Evaluation
+    lang : {"vi", "en"}, optional
+    ax : sequence of matplotlib.axes.Axes, optional
+        Axes to draw into, one per option in the scenario's order (a single
+        Axes when the scenario has one option); a new figure when omitted.
+        The panels are given a common y range; the legend goes to the right of
+        the last panel and the chart's title above the first panel's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the figure of the first of ``ax``.
+
+    Raises
+    ------
+    ValueError
+        When ``ax`` is not one Axes per option.
+    """
     names = Names(result.scenario, lang)
     categories, led = _by_category(result)
     led = led[led["kind"] != "residual"]
     categories = [c for c in categories if c != _RESIDUAL]
     options = result.scenario.options
     colors = _category_colors(result)
-    fig = Figure(figsize=(4.2 * len(options) + 2, 5), layout="constrained")
-    axes = fig.subplots(1, len(options), sharey=True, squeeze=False)[0]
+    own = ax is None  # a new figure, or the caller's axes
+    if own:
+        fig = Figure(figsize=(4.2 * len(options) + 2, 5), layout="constrained")
+        axes = fig.subplots(1, len(options), sharey=True, squeeze=False)[0]
+    else:
+        axes = _panels(ax, len(options))
+        fig = axes[0].figure
     years = result.scenario.years
-    for ax, opt in zip(axes, options, strict=True):
+    for panel, opt in zip(axes, options, strict=True):
         table = (
             led[led["option"] == opt.id]
             .pivot_table(index="year", columns="category", values="nominal", aggfunc="sum", fill_value=0.0)
@@ -127,28 +178,49 @@ def budget_by_category_figure(result: Evaluation, lang: str | None = None) -> Fi
                 continue
             h = table[cat].to_numpy() / BILLION
             gid_cat = "contingency" if cat == _CONTINGENCY else cat
-            ax.bar(years, h, bottom=bottom, color=colors[cat], gid=f"budget:{opt.id}:{gid_cat}")
+            panel.bar(years, h, bottom=bottom, color=colors[cat], gid=f"budget:{opt.id}:{gid_cat}")
             bottom += h
-        ax.set_title(plain(opt.display_name), fontsize=10)
-        _year_axis(ax, years)
-        ax.yaxis.set_major_formatter(NumberFormatter(names.lang))
-        ax.grid(axis="y", color="#DDDDDD", lw=0.6)
+        panel.set_title(plain(opt.display_name), fontsize=10)
+        _year_axis(panel, years)
+        panel.yaxis.set_major_formatter(NumberFormatter(names.lang))
+        panel.grid(axis="y", color="#DDDDDD", lw=0.6)
     axes[0].set_ylabel(names.term("chart.billion_axis"))
     handles = [Patch(color=colors[c], label=plain(_category_label(names, c))) for c in categories]
-    fig.legend(handles=handles, loc="outside right upper", fontsize=8)
-    fig.suptitle(names.term("chart.budget_title"), x=0.01, ha="left", fontsize=11)
+    if own:
+        fig.legend(handles=handles, loc="outside right upper", fontsize=8)
+        fig.suptitle(names.term("chart.budget_title"), x=0.01, ha="left", fontsize=11)
+        return fig
+    # the caller's axes: one y range for all panels (as sharey), legend and title on the panels themselves
+    low = min(a.get_ylim()[0] for a in axes)
+    high = max(a.get_ylim()[1] for a in axes)
+    for a in axes:
+        a.set_ylim(low, high)
+    axes[-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=8)
+    heading_above(axes[0].title, names.term("chart.budget_title"), 11)
     return fig
 
 
-def pv_by_category_figure(result: Evaluation, lang: str | None = None) -> Figure:
-    """Horizontal stacked bars of each option's present value by category (residual credit as negative)."""
+def pv_by_category_figure(result: Evaluation, lang: str | None = None, ax: Axes | None = None) -> Figure:
+    """Horizontal stacked bars of each option's present value by category (residual credit as negative).
+
+    Parameters
+    ----------
+    result : Evaluation
+    lang : {"vi", "en"}, optional
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the figure of ``ax``.
+    """
     names = Names(result.scenario, lang)
     categories, led = _by_category(result)
     table = led.pivot_table(index="option", columns="category", values="present_value", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=[o.id for o in result.scenario.options], columns=categories, fill_value=0.0)
     colors = _category_colors(result)
-    fig = Figure(figsize=(10, 1.2 * len(table) + 2.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes(ax, (10, 1.2 * len(table) + 2.5))
     y = np.arange(len(table))
     pos, neg = np.zeros(len(table)), np.zeros(len(table))
     for cat in categories:
@@ -175,12 +247,25 @@ def pv_by_category_figure(result: Evaluation, lang: str | None = None) -> Figure
     return fig
 
 
-def audit_figure(audit, lang: str | None = None) -> Figure:
-    """Cumulative rent against cumulative buy-and-operate, month by month, crossover marked."""
+def audit_figure(audit, lang: str | None = None, ax: Axes | None = None) -> Figure:
+    """Cumulative rent against cumulative buy-and-operate, month by month, crossover marked.
+
+    Parameters
+    ----------
+    audit : AuditResult
+        :func:`costmodel.audit.retrospective`'s result.
+    lang : {"vi", "en"}, optional
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the figure of ``ax``.
+    """
     lang = voc._lang(lang)
     m = audit.monthly
-    fig = Figure(figsize=(10, 5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes(ax, (10, 5))
     x = np.arange(len(m))
     ax.plot(x, m["cumulative_rent"] / BILLION, label=voc.term("chart.rent_paid", lang), gid="audit:rent")
     ax.plot(x, m["cumulative_buy"] / BILLION, label=voc.term("chart.buy", lang), gid="audit:buy")

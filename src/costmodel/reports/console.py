@@ -61,6 +61,8 @@ def print_summary(result: Evaluation, lang: str | None = None, file=None) -> Non
         names.text("console.baseline", name=names.option(o)) if o == s.baseline else names.option(o) for o in summary["option"]
     ]
     out.print(rich_table(frame, names.text("console.title", title=s.title)))
+    for line in names.changes():
+        out.print(names.text("console.edit", edit=line))
     out.print(names.text("console.conventions", base_year=s.base_year, rate=voc.percent(s.discount_rate, names.lang)))
     best = result.summary.loc[result.summary["rank"] == 1].iloc[0]
     out.print(names.text("console.preferred", name=names.option(best["option"]), pv=voc.money(best["pv_cost"], names.lang)))
@@ -72,9 +74,9 @@ def print_simulation(result, lang: str | None = None, file=None) -> None:
     out = console(file)
     title = names.text("console.sim_title", draws=voc.number(result.draws, 0, names.lang), seed=result.seed)
     cols = ["option", "mean", "p10", "p50", "p90", "prob_cheapest", "deterministic", "confidence_level"]
-    out.print(rich_table(reader_frame(result.summary(), names, columns=cols), title))
+    out.print(rich_table(reader_frame(result.summary, names, columns=cols), title))
     if result.budget_cap:
-        budget = result.budget()
+        budget = result.budget
         for r in budget[budget["prob_over_cap"] > 0].itertuples(index=False):
             out.print(
                 names.text(
@@ -214,3 +216,15 @@ def print_written(paths, lang: str | None = None, file=None) -> None:
     """Print the files written."""
     paths = [str(p) for p in paths]
     console(file).print(voc.text("console.wrote", lang, count=len(paths), files=", ".join(paths)))
+
+
+def print_explanation(explanation, lang: str | None = None, file=None) -> None:
+    """Print the attribution table of a comparison (parts of each change by group of inputs, whole đồng)."""
+    from costmodel.reports.compare_report import attribution_frame
+
+    out = console(file)
+    frame = attribution_frame(explanation, lang)
+    out.print(rich_table(frame, frame.attrs.get("caption")))
+    out.print(frame.attrs.get("unit_line", ""))
+    for note in frame.attrs.get("notes", []):
+        out.print(note)

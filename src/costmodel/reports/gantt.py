@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from costmodel.reports import vocabulary as voc
-from costmodel.reports.plotting import DateFormatter, plain
+from costmodel.reports.plotting import DateFormatter, figure_axes, plain
 from costmodel.schedule.cpm import Schedule
 from costmodel.schedule.plan import Plan
 from costmodel.schedule.progress import Forecast
@@ -33,7 +34,9 @@ def _num(day: dt.date) -> float:
     return mdates.date2num(day)
 
 
-def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None, lang: str | None = None) -> Figure:
+def gantt_figure(
+    plan: Plan, baseline: Schedule, status: Forecast | None = None, lang: str | None = None, ax: Axes | None = None
+) -> Figure:
     """Draw the Gantt chart.
 
     Parameters
@@ -45,16 +48,18 @@ def gantt_figure(plan: Plan, baseline: Schedule, status: Forecast | None = None,
         Progress forecast; without it only the baseline is drawn.
     lang : {"vi", "en"}, optional
         Default :data:`costmodel.options.lang`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The new figure, or the figure of ``ax``.
     """
     lang = voc._lang(lang)
     tasks = list(plan.tasks)
     n = len(tasks)
-    fig = Figure(figsize=(13, max(4.0, 0.45 * n + 1.8)), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes(ax, (13, max(4.0, 0.45 * n + 1.8)))
     base = baseline.table.set_index("id")
     cur = status.table.set_index("id") if status is not None else None
     y_of = {t.id: n - 1 - i for i, t in enumerate(tasks)}

@@ -11,9 +11,11 @@ the scenario author's own text and is shown as written.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 
-from costmodel.keys import GAP, is_rate, parse_input_label
+from costmodel.keys import GAP, RATE_FIELDS, is_rate, parse_input_label
 from costmodel.reports import vocabulary as voc
 from costmodel.scenario import Input, Scenario
 
@@ -160,3 +162,138 @@ class Names:
         if dist.base is not None:
             out += self.text("dist.base", base=self.input_value(label, dist.base))
         return out
+
+    # -- edits of the scenario, in words -------------------------------------
+    def field_path(self, path: str) -> str:
+        """A key path of the scenario file named by what it is (``Tỷ lệ chiết khấu``, ``Đơn giá — Đường truyền, …``)."""
+        m = _EDIT_PATH.match(path)
+        if m is None:  # pragma: no cover - every path an edit accepts matches
+            return self.term("edit.field_other")
+        section, rest = m["section"], m["rest"] or ""
+        if section == "scenario":
+            return self._field(rest)
+        if section == "parameters":
+            name, _, sub = rest.partition(".")
+            words = self.parameter(name)
+            return f"{words} ({self._field(sub)})" if sub else words
+        if section == "drivers":
+            driver, _, sub = rest.partition(".")
+            label = self.driver(driver) if driver in self.scenario.drivers else driver
+            if sub.startswith("values."):
+                return self.text("name.driver_year", driver=label, year=sub.split(".", 1)[1])
+            if sub in ("start", "growth"):
+                return self.text(f"name.driver_{sub}", driver=label)
+            return self.text("name.driver_field", field=self._field(sub), driver=label)
+        if section == "options":
+            item = _EDIT_ITEM.match(rest)
+            if item:
+                opt = self._options.get(item["option"])
+                pos = int(item["pos"])
+                name = opt.items[pos - 1].name if opt is not None and pos <= len(opt.items) else str(pos)
+                option = opt.name if opt is not None else item["option"]
+                return self.text("name.item_field", field=self._field(item["field"]), item=name, option=option)
+            oid, _, sub = rest.partition(".")
+            option = self._options[oid].name if oid in self._options else oid
+            return self.text("name.option_field", field=self._field(sub), option=option)
+        if section == "optimism_bias":
+            return self.text("name.bias", category=self.category(rest))
+        if section == "contingency":
+            return self.term("field.contingency") if rest == "share" else self._field(rest)
+        return self._field(rest or section)
+
+    def _field(self, field: str) -> str:
+        key = f"field.{field.split('.')[0]}"
+        return self.term(key) if voc.has(key) else self.term("edit.field_other")
+
+    def edit_value(self, path: str, value: object) -> str:
+        """A value as written in the scenario file, in the reader's words and format."""
+        from costmodel.scenario.distributions import DistributionError, make_distribution
+        from costmodel.scenario.expressions import ExpressionError, parse_expression
+
+        if value is None:
+            return self.term("edit.default")
+        if isinstance(value, bool):
+            return self.term("edit.yes" if value else "edit.no")
+        if isinstance(value, int | float):
+            return self._edit_number(path, float(value))
+        if isinstance(value, dict) and "dist" in value:
+            try:
+                dist = make_distribution(dict(value))
+            except (DistributionError, TypeError, ValueError, KeyError):
+                return self.term("edit.distribution")
+            params = {k: self._edit_number(path, v) for k, v in dist.params.items()}
+            return self.text(f"dist.{dist.kind}", **params)
+        if isinstance(value, dict) and "value" in value:
+            return self.edit_value(path, value["value"])
+        if isinstance(value, str) and path.endswith(".residual") and voc.has(f"edit.residual.{value}"):
+            return self.term(f"edit.residual.{value}")
+        if isinstance(value, str) and path.rsplit(".", 1)[-1] in _WORD_FIELDS:
+            key = f"{_WORD_FIELDS[path.rsplit('.', 1)[-1]]}.{value}"
+            return self.term(key) if voc.has(key) else value
+        if isinstance(value, str):
+            try:
+                return self.expression(parse_expression(value))
+            except (ExpressionError, ValueError, KeyError):
+                return voc.localise_numbers(value, self.lang)
+        if isinstance(value, dt.date):
+            return voc.date(value, self.lang)
+        if isinstance(value, dict):
+            return self.term("edit.table")
+        return voc.localise_numbers(str(value), self.lang)
+
+    def _edit_number(self, path: str, value: float) -> str:
+        last = path.rsplit(".", 1)[-1]
+        if last in RATE_FIELDS or path in ("contingency.share",) or path.startswith("optimism_bias."):
+            return voc.percent(value, self.lang)
+        if path.startswith("parameters."):
+            name = path.split(".")[1]
+            if name in self.scenario.parameters and is_rate(self.scenario, name):
+                return voc.percent(value, self.lang)
+        if last == "price":
+            return voc.money(value, self.lang)
+        return self.number(value)
+
+    def change(self, change) -> str:
+        """One edit of the scenario in words: ``Tỷ lệ chiết khấu: 8,0 % → 6,0 %``.
+
+        Parameters
+        ----------
+        change : costmodel.scenario.edit.Change
+        """
+        if change.kind == "drop_option":
+            return self.text("edit.drop_option", option=str(change.old))
+        if change.kind == "add_option":
+            new = change.new if isinstance(change.new, dict) else {}
+            return self.text("edit.add_option", option=str(new.get("name") or new.get("id") or ""))
+        return self.difference(change.path, change.old, change.new)
+
+    def difference(self, path: str, old: object, new: object) -> str:
+        """A field that differs (``path`` as in error messages), in words: ``Đơn giá — …: 5.000.000 → 6.000.000``.
+
+        A whole item or option that is only on one side reads "added" or "removed".
+        """
+        whole = _WHOLE_ITEM.match(path)
+        if whole and (old is None or new is None):
+            row = new if old is None else old
+            name = row.get("name", "") if isinstance(row, dict) else ""
+            opt = self._options.get(whole["option"])
+            option = opt.name if opt is not None else whole["option"]
+            return self.text("edit.add_item" if old is None else "edit.drop_item", item=name, option=option)
+        if _WHOLE_OPTION.match(path) and (old is None or new is None):
+            row = new if old is None else old
+            name = row.get("name", "") if isinstance(row, dict) else str(row)
+            return self.text("edit.add_option" if old is None else "edit.drop_option", option=name)
+        what = self.field_path(path)
+        return self.text("edit.set", field=what, old=self.edit_value(path, old), new=self.edit_value(path, new))
+
+    def changes(self) -> list[str]:
+        """Every edit made to the scenario since its file was read, in words and in order."""
+        return [self.change(c) for c in self.scenario.changes]
+
+
+_WHOLE_ITEM = re.compile(r"^options\.(?P<option>[^.\[]+)\.items\[(?P<pos>\d+)\](?: \(.*\))?$", re.S)
+_WHOLE_OPTION = re.compile(r"^options\.(?P<option>[^.\[]+)$")
+#: Fields whose text values are words of the vocabulary (``per = "month"`` -> ``per.month``).
+_WORD_FIELDS = {"per": "per", "timing": "timing", "budget": "budget", "category": "category"}
+_EDIT_PATH = re.compile(r"^(?P<section>[a-z_]+)(?:\.(?P<rest>.+))?$", re.S)
+_EDIT_ITEM = re.compile(r"^(?P<option>[^.\[]+)\.items\[(?P<pos>\d+)\](?: \(.*\))?\.(?P<field>[A-Za-z_]+)$", re.S)

@@ -11,16 +11,95 @@ from __future__ import annotations
 import datetime as dt
 
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import Formatter
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from costmodel.reports import vocabulary as voc
 
-__all__ = ["DateFormatter", "NumberFormatter", "month_label", "palette", "plain"]
+__all__ = ["DateFormatter", "NumberFormatter", "figure_axes", "heading_above", "month_label", "palette", "plain"]
 
 
 def plain(text: object) -> str:
     """Text for a matplotlib label, shown as written (``$`` is not mathtext)."""
     return str(text).replace("$", r"\$")
+
+
+def figure_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The figure and axes a chart draws into.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+    figsize : tuple of float
+        Size of the new figure (inches); unused when ``ax`` is given.
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, matplotlib.axes.Axes)
+        Without ``ax``, a new ``Figure(figsize=figsize, layout="constrained")``
+        with one subplot; with ``ax``, ``(ax.figure, ax)``.
+    """
+    if ax is None:
+        fig = Figure(figsize=figsize, layout="constrained")
+        return fig, fig.add_subplot()
+    return ax.figure, ax
+
+
+class _Heading(Annotation):
+    """Text above an axes title whose width a layout engine ignores beyond the axes (as matplotlib does for titles).
+
+    Constrained layout would otherwise widen the axes' margins to make room
+    for a heading longer than the axes are wide (a chart title spanning the
+    caller's panels); drawn and saved (``bbox_inches="tight"``), it is whole.
+    Only the part over the axes' own width counts in layout.
+    """
+
+    def get_tightbbox(self, renderer=None) -> Bbox:
+        bbox = super().get_tightbbox(renderer)
+        box = self.axes.bbox
+        x0 = min(max(bbox.x0, box.x0), box.x1)
+        x1 = max(min(bbox.x1, box.x1), x0)
+        return Bbox.from_extents(x0, bbox.y0, x1, bbox.y1)
+
+
+def heading_above(title: Text, text: str, fontsize: float) -> Text:
+    """Write ``text`` just above an axes title, left-aligned with it (in place of a figure title on the caller's axes).
+
+    The heading belongs to the title's axes, so it moves with them and leaves
+    the caller's other axes alone; a layout engine makes room for its height
+    (and for no more width than the axes').
+
+    Parameters
+    ----------
+    title : matplotlib.text.Text
+        The axes title (as returned by ``Axes.set_title``) to write above.
+    text : str
+        The heading (shown as written: pass it through :func:`plain`).
+    fontsize : float
+
+    Returns
+    -------
+    matplotlib.text.Text
+    """
+    ax = title.axes
+    heading = _Heading(
+        text,
+        xy=(0, 1),
+        xycoords=title,
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=fontsize,
+        clip_on=False,
+    )
+    heading.set_transform(IdentityTransform())
+    ax.add_artist(heading)
+    return heading
 
 
 class NumberFormatter(Formatter):

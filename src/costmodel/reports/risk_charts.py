@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -17,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.names import Names
-from costmodel.reports.plotting import NumberFormatter, palette, plain
+from costmodel.reports.plotting import NumberFormatter, figure_axes, palette, plain
 from costmodel.risk.simulate import SimulationResult
 
 __all__ = ["BILLION", "S_CURVE_POINTS", "s_curve_figure", "tornado_figure", "two_way_figure"]
@@ -28,15 +29,27 @@ BILLION = 1e9
 S_CURVE_POINTS = 1001
 
 
-def s_curve_figure(result: SimulationResult, lang: str | None = None) -> Figure:
+def s_curve_figure(result: SimulationResult, lang: str | None = None, ax: Axes | None = None) -> Figure:
     """Empirical CDF of each option's present value of cost, with the point estimate marked.
 
     Each curve is drawn through :data:`S_CURVE_POINTS` quantiles of the draws
     (the same curve as every draw would give, at a fixed cost).
+
+    Parameters
+    ----------
+    result : SimulationResult
+        :func:`costmodel.risk.simulate.simulate`'s result.
+    lang : {"vi", "en"}, optional
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the figure of ``ax``.
     """
     names = Names(result.scenario, lang)
-    fig = Figure(figsize=(9, 5.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes(ax, (9, 5.5))
     probabilities = np.linspace(0.0, 1.0, S_CURVE_POINTS)
     for k, oid in enumerate(result.options):
         draws = result.pv_cost[:, k]
@@ -63,7 +76,9 @@ def s_curve_figure(result: SimulationResult, lang: str | None = None) -> Figure:
     return fig
 
 
-def tornado_figure(table: pd.DataFrame, scenario, target: str = "gap", lang: str | None = None, top: int = 15) -> Figure:
+def tornado_figure(
+    table: pd.DataFrame, scenario, target: str = "gap", lang: str | None = None, top: int = 15, ax: Axes | None = None
+) -> Figure:
     """Horizontal bars of the change in ``target``'s value at each input's low and high value.
 
     Parameters
@@ -77,11 +92,17 @@ def tornado_figure(table: pd.DataFrame, scenario, target: str = "gap", lang: str
     lang : {"vi", "en"}, optional
     top : int
         At most this many inputs, largest swing on top.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the figure of ``ax``.
     """
     names = Names(scenario, lang)
     rows = table[table["target"] == target].sort_values("swing", ascending=True).tail(top)
-    fig = Figure(figsize=(11, max(3.0, 0.65 * len(rows) + 2.0)), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes(ax, (11, max(3.0, 0.65 * len(rows) + 2.0)))
     y = np.arange(len(rows))
     lo = (rows["pv_low"] - rows["central_pv"]).to_numpy() / BILLION
     hi = (rows["pv_high"] - rows["central_pv"]).to_numpy() / BILLION
@@ -106,16 +127,31 @@ def tornado_figure(table: pd.DataFrame, scenario, target: str = "gap", lang: str
     return fig
 
 
-def two_way_figure(grid: pd.DataFrame, scenario, lang: str | None = None) -> Figure:
-    """Map of the cheapest option over a two-input grid (:func:`~costmodel.risk.sensitivity.two_way`)."""
+def two_way_figure(grid: pd.DataFrame, scenario, lang: str | None = None, ax: Axes | None = None) -> Figure:
+    """Map of the cheapest option over a two-input grid (:func:`~costmodel.risk.sensitivity.two_way`).
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        :func:`costmodel.risk.sensitivity.two_way`'s output.
+    scenario : Scenario
+        The scenario analysed (to name its options and inputs).
+    lang : {"vi", "en"}, optional
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the figure of ``ax``.
+    """
     names = Names(scenario, lang)
     a, b = grid.columns[0], grid.columns[1]
     xa, xb = np.unique(grid[a]), np.unique(grid[b])
     options = [o.id for o in scenario.options if o.id in set(grid["preferred"])]
     code = {o: i for i, o in enumerate(options)}
     z = grid["preferred"].map(code).to_numpy().reshape(len(xa), len(xb)).T
-    fig = Figure(figsize=(9, 6.5), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes(ax, (9, 6.5))
     colors = palette(len(options))
     ax.pcolormesh(xa, xb, z, cmap=ListedColormap(colors), vmin=-0.5, vmax=len(options) - 0.5, shading="nearest", gid="two-way")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: names.input_value(a, v)))

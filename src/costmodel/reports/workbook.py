@@ -86,7 +86,8 @@ class Provenance:
     draws, seed : int or None
         Monte Carlo settings, when a simulation is included.
     edits : tuple of str
-        Changes made to the scenario file before evaluation, in words.
+        Further changes to state in words; the scenario's own edits
+        (:attr:`costmodel.Scenario.changes`) are always listed.
     """
 
     generated: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
@@ -834,6 +835,7 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
     head = _title_block(b, sheet, "wb.title_about", "wb.unit_line_mixed")
     local = p.generated.astimezone(VIETNAM_TIME)
     generated = f"{voc.date(local.date(), b.lang)} {local:%H:%M} (UTC+7)"
+    edits = [*b.names.changes(), *p.edits]
     rows = [
         ("wb.about_title", s.title, "text"),
         ("wb.about_file", s.source, "text"),
@@ -847,7 +849,7 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
         ("wb.about_currency", b.t("unit.vnd"), "text"),
         ("wb.about_draws", voc.number(p.draws, 0, b.lang) if p.draws is not None else voc.DASH, "text"),
         ("wb.about_seed", str(p.seed) if p.seed is not None else voc.DASH, "text"),
-        ("wb.about_edits", "\n".join(p.edits) if p.edits else b.t("wb.about_none"), "text"),
+        ("wb.about_edits", "\n".join(edits) if edits else b.t("wb.about_none"), "text"),
         ("wb.about_convention", b.t("wb.convention_text", base=s.base_year, end=s.end_year), "text"),
         ("wb.about_rounding", b.t("wb.rounding_text"), "text"),
     ]

@@ -410,3 +410,181 @@ def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFr
                 }
             )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# Everything at once: the analysis that `costmodel sensitivity` reports
+# ---------------------------------------------------------------------------
+
+
+def match_input(inputs: list[AnalysisInput], text: str) -> AnalysisInput:
+    """The input whose label is ``text``, or the only one whose label contains it.
+
+    Raises
+    ------
+    ScenarioError
+        When ``text`` matches no input or several, listing the inputs.
+    """
+    from costmodel.problems import Problem
+    from costmodel.scenario import ScenarioError
+
+    exact = [i for i in inputs if i.label == text]
+    if exact:
+        return exact[0]
+    partial = [i for i in inputs if text in i.label]
+    if len(partial) == 1:
+        return partial[0]
+    labels = ", ".join(i.label for i in inputs)
+    what = "matches several inputs" if partial else "matches no input"
+    raise ScenarioError([Problem("grid", "", f"{text!r} {what}; inputs: {labels}")])
+
+
+@dataclass(frozen=True, repr=False)
+class SensitivityResult:
+    """Tornado, switching values, two-way grid and Sobol indices of one scenario.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    inputs : list of AnalysisInput
+        The inputs analysed, with their tornado and plausible ranges.
+    tornado : pandas.DataFrame
+        See :func:`tornado` (columns ``target``, ``minuend``, ``subtrahend``, ``input``, ...). [VND]
+    switching : pandas.DataFrame
+        See :func:`switching_values`.
+    two_way : pandas.DataFrame or None
+        See :func:`two_way`; None when no grid was asked or fewer than two inputs swing the result.
+    sobol : pandas.DataFrame or None
+        See :func:`sobol_indices`; None when skipped or the scenario has no distribution.
+    target : str
+        The target the tornado chart shows first: ``"gap"`` (between the two
+        cheapest options) or the only option's id.
+    percent : float
+        +/- share used for inputs that are plain numbers.
+    """
+
+    scenario: Scenario
+    inputs: list
+    tornado: pd.DataFrame
+    switching: pd.DataFrame
+    two_way: pd.DataFrame | None
+    sobol: pd.DataFrame | None
+    target: str
+    percent: float = DEFAULT_PERCENT
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by their CSV stem (tornado, switching, and two_way, sobol when computed)."""
+        out = {"tornado": self.tornado, "switching": self.switching}
+        if self.two_way is not None:
+            out["two_way"] = self.two_way
+        if self.sobol is not None:
+            out["sobol"] = self.sobol
+        return out
+
+    @property
+    def grid_inputs(self) -> tuple[str, str] | None:
+        """Labels of the two inputs of the two-way grid (None without a grid)."""
+        if self.two_way is None:
+            return None
+        return tuple(c for c in self.two_way.columns[:2])
+
+    def __repr__(self) -> str:
+        switches = int(self.switching["switching_value"].notna().sum()) if "switching_value" in self.switching else 0
+        extra = (", two-way grid" if self.two_way is not None else "") + (", Sobol" if self.sobol is not None else "")
+        return (
+            f"<SensitivityResult {self.scenario.title[:60]!r}: {len(self.inputs)} inputs at ±{self.percent:.0%}, "
+            f"{switches} switching value(s){extra}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from costmodel.reports.display import sensitivity_html
+
+        return sensitivity_html(self)
+
+    @property
+    def plot(self):
+        """Charts: ``.plot.tornado(target=None, ax=None)``, ``.plot.two_way(ax=None)``."""
+        from costmodel.reports.display import SensitivityPlots
+
+        return SensitivityPlots(self)
+
+    def to_excel(self, path, lang: str | None = None):
+        """Write the cost workbook with the sensitivity sheets to ``path`` (.xlsx). Returns the path."""
+        from costmodel.reports.outputs import workbook_for, write_file
+
+        return write_file(path, workbook_for(self, lang))
+
+    def write(self, folder, lang: str | None = None):
+        """Write the CSV tables and charts (as ``costmodel sensitivity`` does) to ``folder``; returns the paths."""
+        from costmodel.reports.outputs import files_for, write_files
+
+        return write_files(folder, files_for(self, lang))
+
+
+def sensitivity(
+    scenario: Scenario,
+    percent: float = DEFAULT_PERCENT,
+    grid: str | tuple[str, str] | None = "auto",
+    steps: int = 11,
+    sobol: int = 1024,
+    seed: int = 0,
+) -> SensitivityResult:
+    """Tornado, switching values, a two-way grid and Sobol indices in one call.
+
+    Parameters
+    ----------
+    scenario : Scenario or str or path
+        A scenario, or the path of its file.
+    percent : float
+        +/- share for inputs that are plain numbers (0.20 = ±20 %).
+    grid : "auto", pair of str, "A,B" or None
+        The two inputs of the two-way grid: ``"auto"`` takes the two with the
+        largest swing of the gap (or of the only option), a pair (or a
+        comma-separated text) names them by label or a unique part of it;
+        None skips the grid.
+    steps : int
+        Grid points per input.
+    sobol : int
+        Base sample of the Sobol indices (a power of 2); 0 skips them. Computed
+        only when the scenario has distributions.
+    seed : int
+
+    Returns
+    -------
+    SensitivityResult
+
+    Examples
+    --------
+    >>> import costmodel
+    >>> sens = costmodel.sensitivity("scenarios/video-conferencing.toml", grid=None, sobol=0)
+    >>> sens.tornado.columns[:4].tolist()
+    ['input', 'low', 'high', 'target']
+    """
+    from costmodel.scenario import as_scenario
+
+    scenario = as_scenario(scenario)
+    if sobol and (sobol < 2 or sobol & (sobol - 1)):
+        raise ValueError("sobol must be a power of 2 (or 0 to skip)")
+    inputs = analysis_inputs(scenario, percent)
+    table = tornado(scenario, inputs)
+    switching = switching_values(scenario, inputs)
+    target = GAP if len(scenario.options) > 1 else scenario.options[0].id
+    grid_table = None
+    if grid:
+        if isinstance(grid, str) and grid == "auto":
+            ranked = table[table["target"] == target].sort_values("swing", ascending=False)
+            ranked = ranked[ranked["swing"] > 0]
+            pair = [next(i for i in inputs if i.label == t) for t in ranked["input"].tolist()[:2]]
+        else:
+            names = [g.strip() for g in grid.split(",")] if isinstance(grid, str) else list(grid)
+            if len(names) != 2:
+                from costmodel.problems import Problem
+                from costmodel.scenario import ScenarioError
+
+                raise ScenarioError([Problem("grid", "", "expected two inputs separated by a comma")])
+            pair = [match_input(inputs, nm) for nm in names]
+        if len(pair) == 2:
+            grid_table = two_way(scenario, pair[0], pair[1], steps)
+    sobol_table = sobol_indices(scenario, sobol, seed) if sobol and scenario.is_uncertain else None
+    return SensitivityResult(scenario, inputs, table, switching, grid_table, sobol_table, target, percent)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,7 @@ PERCENTILES = (10, 50, 90)
 BUDGET_PERCENTILES = (50, 80, 90)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SimulationResult:
     """Draws of every option's cost and the tables reported from them.
 
@@ -71,6 +72,41 @@ class SimulationResult:
         """Option ids in file order."""
         return [o.id for o in self.scenario.options]
 
+    # -- for notebooks and scripts: rendering lives in costmodel.reports ------
+    def __repr__(self) -> str:
+        s = self.summary
+        best = s.loc[s["prob_cheapest"].idxmax()]
+        cap = ", with budget cap" if self.budget_cap else ""
+        return (
+            f"<SimulationResult {self.scenario.title[:60]!r}: {self.draws:,} draws, seed {self.seed}{cap}; "
+            f"{best['option']!r} cheapest in {best['prob_cheapest']:.1%} of draws>"
+        )
+
+    def _repr_html_(self) -> str:
+        from costmodel.reports.display import simulation_html
+
+        return simulation_html(self)
+
+    @property
+    def plot(self):
+        """Charts: ``.plot.s_curve(ax=None)``."""
+        from costmodel.reports.display import SimulationPlots
+
+        return SimulationPlots(self)
+
+    def to_excel(self, path, lang: str | None = None):
+        """Write the cost workbook with the risk sheets of this simulation to ``path``. Returns the path."""
+        from costmodel.reports.outputs import workbook_for, write_file
+
+        return write_file(path, workbook_for(self, lang))
+
+    def write(self, folder, lang: str | None = None):
+        """Write the tables and the S-curve (as ``costmodel simulate`` does) to ``folder``; returns the paths."""
+        from costmodel.reports.outputs import files_for, write_files
+
+        return write_files(folder, files_for(self, lang))
+
+    @cached_property
     def summary(self) -> pd.DataFrame:
         """Per option: mean, sd, p10, p50, p90, prob_cheapest, deterministic, confidence_level. [VND]"""
         cheapest = np.argmin(self.pv_cost, axis=1)  # first minimum: ties go to file order
@@ -94,6 +130,7 @@ class SimulationResult:
             )
         return pd.DataFrame(rows)
 
+    @cached_property
     def budget(self) -> pd.DataFrame:
         """Per option and year: mean, p50, p80, p90 spending, cap and prob_over_cap. [VND]"""
         rows = []
@@ -130,7 +167,8 @@ def simulate(
 
     Parameters
     ----------
-    scenario : Scenario
+    scenario : Scenario or str or path
+        A scenario, or the path of its file.
     draws : int
         Number of draws, >= 1.
     seed : int
@@ -138,15 +176,28 @@ def simulate(
         draws give the same numbers (on the same numpy build).
     chunk : int
         Draws evaluated at once (memory bound); does not change the results.
-    budget_cap : dict of int to float, optional
-        Appropriation per year; default the scenario's ``[risk] budget_cap``.
+    budget_cap : float or dict of int to float, optional
+        Appropriation per year (one number for every year); default the
+        scenario's ``[risk] budget_cap``. [VND/year]
     progress : callable, optional
         Called as ``progress(done, draws)`` after each chunk.
 
     Returns
     -------
     SimulationResult
+
+    Examples
+    --------
+    >>> import costmodel
+    >>> sim = costmodel.simulate("scenarios/video-conferencing.toml", draws=2000, seed=1)
+    >>> sim.summary.columns[:6].tolist()
+    ['option', 'name', 'mean', 'sd', 'p10', 'p50']
     """
+    from costmodel.scenario import as_scenario
+
+    scenario = as_scenario(scenario)
+    if isinstance(budget_cap, int | float) and not isinstance(budget_cap, bool):
+        budget_cap = {int(y): float(budget_cap) for y in scenario.years}
     if draws < 1:
         raise ValueError("draws must be >= 1")
     if chunk < 1:

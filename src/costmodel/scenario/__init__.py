@@ -43,6 +43,24 @@ from costmodel.scenario.model import (
 )
 from costmodel.scenario.reading import PLAN_DATES, load_scenario, parse_scenario
 
+
+def as_scenario(scenario) -> Scenario:
+    """A scenario given as itself or as the path of its file (read with :func:`load_scenario`).
+
+    Raises
+    ------
+    TypeError
+        For anything else (a dict or TOML text goes through :func:`parse_scenario`).
+    """
+    import os
+
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | os.PathLike):
+        return load_scenario(scenario)
+    raise TypeError(f"expected a Scenario or the path of a scenario file, got {type(scenario).__name__}")
+
+
 __all__ = [
     "BUDGETS",
     "KINDS",
@@ -60,6 +78,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
+    "as_scenario",
     "load_scenario",
     "parse_scenario",
 ]

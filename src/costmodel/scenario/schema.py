@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from costmodel._pydantic import by_id, by_name, pydantic_problems
 from costmodel.problems import Problem
 from costmodel.problems import describe_value as _describe
 from costmodel.scenario.dates import _check_as_of, _check_date
 from costmodel.scenario.model import ID_PATTERN, MAX_MONTHS, NonNegative, Rate, Share, Year
-from costmodel.scenario.paths import _item_label, _option_label
 
 
 class _Schema(BaseModel):
@@ -149,128 +147,20 @@ class _FileSchema(_Schema):
     contingency: _ContingencySection | None = None
 
 
-def _keys_of(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _render_path(loc: tuple[Any, ...], data: Any) -> str:
-    """Turn a pydantic location into a user-facing key path."""
-    parts: list[str] = []
-    i = 0
-    loc = tuple(loc)
-    while i < len(loc):
-        key = loc[i]
-        if key == "options" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            opt_index = loc[i + 1]
-            parts.append(_option_label(data, opt_index))
-            i += 2
-            if i + 1 < len(loc) and loc[i] == "items" and isinstance(loc[i + 1], int):
-                parts.append(_item_label(data, opt_index, loc[i + 1]))
-                i += 2
-            continue
-        if isinstance(key, int):
-            if parts:
-                parts[-1] += f"[{key + 1}]"
-            else:
-                parts.append(f"[{key + 1}]")
-        else:
-            parts.append(str(key))
-        i += 1
-    return ".".join(parts)
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """Keys allowed in the table that contains ``loc[-1]``."""
-    parent = loc[:-1]
-    if len(parent) == 0:
-        return _keys_of(_FileSchema)
-    if parent[0] == "scenario" and len(parent) == 1:
-        return _keys_of(_ScenarioSection)
-    if parent[0] == "drivers" and len(parent) == 2:
-        return _keys_of(_DriverSection)
-    if parent[0] == "options" and len(parent) == 2:
-        return _keys_of(_OptionSection)
-    if parent[0] == "options" and len(parent) == 4 and parent[2] == "items":
-        return _keys_of(_ItemSection)
-    if parent[0] == "comparisons" and len(parent) == 2:
-        return _keys_of(_ComparisonSection)
-    if parent[0] == "contingency" and len(parent) == 1:
-        return _keys_of(_ContingencySection)
-    return []
-
-
-_TYPE_NAMES = {
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "int_parsing": "a whole number",
-    "string_type": "a string",
-    "dict_type": "a table",
-    "model_type": "a table",
-    "model_attributes_type": "a table",
-    "list_type": "an array of tables",
-    "bool_type": "true or false",
-}
-
-
-def _schema_message(err: Mapping[str, Any]) -> str:
-    etype = err["type"]
-    ctx = err.get("ctx") or {}
-    value = err.get("input")
-    loc = tuple(err["loc"])
-    if etype == "extra_forbidden":
-        key = str(loc[-1])
-        close = difflib.get_close_matches(key, _allowed_keys(loc), n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        allowed = _allowed_keys(loc)
-        if not close and allowed:
-            hint = f" (allowed: {', '.join(allowed)})"
-        return f"unknown key{hint}"
-    if etype == "missing":
-        if loc == ("options",):
-            return "at least one option is required ([[options]] table)"
-        return "required key is missing"
-    if etype == "too_short":
-        if loc[-1] == "options":
-            return "at least one option is required ([[options]] table)"
-        if loc[-1] == "items":
-            return "an option needs at least one item ([[options.items]] table)"
-        return "must not be empty"
-    if etype == "greater_than_equal":
-        return f"must be >= {_num(ctx.get('ge'))} (got {value!r})"
-    if etype == "greater_than":
-        return f"must be > {_num(ctx.get('gt'))} (got {value!r})"
-    if etype == "less_than_equal":
-        return f"must be <= {_num(ctx.get('le'))} (got {value!r})"
-    if etype == "less_than":
-        return f"must be < {_num(ctx.get('lt'))} (got {value!r})"
-    if etype == "finite_number":
-        return f"must be a finite number (got {value!r})"
-    if etype == "literal_error":
-        expected = ctx.get("expected", "")
-        return f"must be one of {expected} (got {value!r})"
-    if etype == "string_pattern_mismatch":
-        return f"must use only lowercase letters, digits, '_' and '-' (got {value!r})"
-    if etype == "string_too_short":
-        return "must not be empty"
-    if etype in _TYPE_NAMES:
-        return f"expected {_TYPE_NAMES[etype]}, got {_describe(value)}"
-    if etype == "value_error":
-        msg = str(err.get("msg", ""))
-        return msg.removeprefix("Value error, ")
-    return str(err.get("msg", "invalid value"))
-
-
-def _num(x: Any) -> str:
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))
-    return str(x)
+#: How the scenario's key paths name array elements: options by id, items by position and name.
+_LABELS = {("options",): by_id(ID_PATTERN), ("options", "items"): by_name()}
+_OPTIONS_REQUIRED = "at least one option is required ([[options]] table)"
 
 
 def _schema_problems(exc: ValidationError, data: Any, source: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        problems.append(Problem(source, _render_path(loc, data), _schema_message(err)))
-    return problems
+    """The schema pass's errors as problems (see :func:`costmodel._pydantic.pydantic_problems`)."""
+    return pydantic_problems(
+        exc,
+        data,
+        source,
+        _FileSchema,
+        labels=_LABELS,
+        patterns={ID_PATTERN: "lowercase letters, digits, '_' and '-'"},
+        missing={"options": _OPTIONS_REQUIRED},
+        empty={"options": _OPTIONS_REQUIRED, "items": "an option needs at least one item ([[options.items]] table)"},
+    )

@@ -8,11 +8,8 @@ path (tasks by id) or the CSV line, and what was expected.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +17,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
+from costmodel._pydantic import by_id, pydantic_problems
+from costmodel.csvfile import read_records
 from costmodel.problems import InputError, Problem, read_text
 from costmodel.problems import describe_value as _describe
 from costmodel.schedule.calendar import WorkCalendar
@@ -153,49 +153,29 @@ def load_plan(path: str | Path) -> Plan:
     return parse_plan(data, name)
 
 
-def _task_label(data: Any, index: int) -> str:
-    try:
-        tid = data["tasks"][index]["id"]
-        if isinstance(tid, str) and re.match(_ID, tid):
-            return f"tasks.{tid}"
-    except (KeyError, IndexError, TypeError):
-        pass
-    return f"tasks[{index + 1}]"
+_TASKS_REQUIRED = "at least one [[tasks]] table is required"
 
 
-def _path(loc: tuple, data: Any) -> str:
-    parts, i = [], 0
-    while i < len(loc):
-        if loc[i] == "tasks" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            parts.append(_task_label(data, loc[i + 1]))
-            i += 2
-            continue
-        parts.append(f"[{loc[i] + 1}]" if isinstance(loc[i], int) else str(loc[i]))
-        i += 1
-    return ".".join(parts).replace(".[", "[")
+def _working_days(err: ErrorDetails) -> str | None:
+    """Durations and lags are whole numbers of working days."""
+    if err["type"] in ("int_type", "int_from_float") and err["loc"][-1] in ("duration", "lag"):
+        return f"expected a whole number of working days, got {_describe(err.get('input'))}"
+    return None
 
 
-def _message(err: Mapping[str, Any]) -> str:
-    etype, ctx, value, loc = err["type"], err.get("ctx") or {}, err.get("input"), tuple(err["loc"])
-    if etype == "extra_forbidden":
-        models = {1: _PlanFile, 2: {"project": _Project, "calendar": _Calendar}.get(loc[0]), 3: _Task}
-        model = models.get(len(loc))
-        keys = list(model.model_fields) if isinstance(model, type) else []
-        close = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6)
-        return "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
-    if etype == "missing":
-        return "required key is missing"
-    if etype == "greater_than_equal":
-        return f"must be >= {ctx.get('ge')} (got {value!r})"
-    if etype in ("date_type", "date_from_datetime_parsing", "date_parsing"):
-        return f"expected a date such as 2024-04-15, got {_describe(value)}"
-    if etype == "int_type":
-        return f"expected a whole number of working days, got {_describe(value)}"
-    if etype == "string_pattern_mismatch":
-        return f"ids use letters, digits, '_', '.' and '-' (got {value!r})"
-    if etype == "too_short":
-        return "at least one [[tasks]] table is required"
-    return str(err.get("msg", "invalid value"))
+def _schema_problems(exc: ValidationError, data: Any, source: str) -> list[Problem]:
+    """The schema's errors as problems; tasks are named by id (``tasks.sign.duration``)."""
+    return pydantic_problems(
+        exc,
+        data,
+        source,
+        _PlanFile,
+        labels={("tasks",): by_id(_ID)},
+        patterns={_ID: "letters, digits, '_', '.' and '-'"},
+        missing={"tasks": _TASKS_REQUIRED},
+        empty={"tasks": _TASKS_REQUIRED},
+        special=_working_days,
+    )
 
 
 def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
@@ -218,7 +198,7 @@ def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
     try:
         model = _PlanFile.model_validate(data)
     except ValidationError as exc:
-        raise PlanError([Problem(source, _path(tuple(e["loc"]), data), _message(e)) for e in exc.errors()]) from None
+        raise PlanError(_schema_problems(exc, data, source)) from None
     problems = []
     ids: dict[str, int] = {}
     for i, t in enumerate(model.tasks):
@@ -321,7 +301,7 @@ def read_progress(path: str | Path, plan: Plan, as_of: dt.date) -> dict[str, Pro
 def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progress>") -> dict[str, Progress]:
     """Parse and check a progress CSV against the plan.
 
-    Columns :data:`PROGRESS_COLUMNS`. Rules: the task exists and appears once;
+    Columns :data:`PROGRESS_COLUMNS` (others are ignored). Rules: the task exists and appears once;
     percent in [0, 100]; dates ``YYYY-MM-DD`` not after ``as_of``;
     ``actual_finish`` if and only if percent = 100; a percent above 0 needs
     ``actual_start``; finish not before start. Tasks not listed have not
@@ -331,18 +311,12 @@ def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progre
     -------
     dict of str to Progress
     """
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [c for c in PROGRESS_COLUMNS if c not in header]
-    if missing:
-        raise PlanError([Problem(source, "line 1", f"missing column(s): {', '.join(missing)}")])
+    records = read_records(text, source, PROGRESS_COLUMNS, error=PlanError, extra=True)
     known = {t.id for t in plan.tasks}
     out: dict[str, Progress] = {}
     problems = []
-    for row in reader:
-        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        where = f"line {reader.line_num}"
+    for line, row in records:
+        where = f"line {line}"
         tid = row["task_id"]
         if tid not in known:
             problems.append(Problem(source, where, f"unknown task_id {tid!r}"))
@@ -383,7 +357,7 @@ def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progre
         if start is not None and finish is not None and finish < start:
             problems.append(Problem(source, where, f"task {tid!r}: actual_finish is before actual_start"))
             continue
-        out[tid] = Progress(tid, pct, start, finish, row.get("note", ""))
+        out[tid] = Progress(tid, pct, start, finish, row["note"])
     if problems:
         raise PlanError(problems)
     return out

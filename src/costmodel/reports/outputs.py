@@ -1,0 +1,440 @@
+"""Output files of each result: what ``costmodel run``, ``simulate``, ``sensitivity``, ``schedule`` and ``compare`` write.
+
+Every function here turns a result object into ``{file name: bytes}`` —
+rendered completely in memory, so that :func:`write_files` can write them all
+or nothing. The command line and the result objects' ``.write(folder)`` and
+``.to_excel(path)`` call these same functions, so a notebook writes exactly
+what the command line writes.
+
+Machine tables (CSV) keep full precision and machine column keys; what
+readers see (workbooks, charts, reports) is rendered from the evaluation
+rounded to the đồng (:meth:`costmodel.Evaluation.rounded`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from costmodel._files import write_outputs
+
+__all__ = [
+    "REPORT_DRAWS",
+    "REPORT_SEED",
+    "compliance_files",
+    "compliance_workbook",
+    "csv_bytes",
+    "evaluation_files",
+    "evaluation_workbook",
+    "explanation_files",
+    "figure_files",
+    "files_for",
+    "peer_tables",
+    "procurement_files",
+    "register_for",
+    "scenario_report_files",
+    "sensitivity_files",
+    "simulation_files",
+    "simulation_tables",
+    "workbook_for",
+    "write_file",
+    "write_files",
+]
+
+#: Draws and seed of the Monte Carlo run that ``costmodel report`` adds for uncertain scenarios.
+REPORT_DRAWS, REPORT_SEED = 10_000, 0
+
+
+# ---------------------------------------------------------------------------
+# bytes
+# ---------------------------------------------------------------------------
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A machine table as CSV: full precision (repr-exact floats), empty cells for missing values, LF line ends."""
+    return table.to_csv(index=False, float_format=None, lineterminator="\n").encode("utf-8")
+
+
+def figure_files(fig, stem: str) -> dict[str, bytes]:
+    """A chart as ``stem.png`` (150 dpi) and ``stem.svg`` (without a date, so that reruns are identical)."""
+    out = {}
+    for ext in ("png", "svg"):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None)
+        out[f"{stem}.{ext}"] = buffer.getvalue()
+    return out
+
+
+def write_files(folder: str | os.PathLike, files: Mapping[str, bytes]) -> list[Path]:
+    """Write every file into ``folder`` or none (see :func:`costmodel._files.write_outputs`)."""
+    return write_outputs(Path(folder), files)
+
+
+def write_file(path: str | os.PathLike, data: bytes) -> Path:
+    """Write one file atomically (a temporary file beside it, then renamed). Returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".costmodel-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ---------------------------------------------------------------------------
+# cost evaluation
+# ---------------------------------------------------------------------------
+
+
+def register_for(scenario) -> pd.DataFrame | None:
+    """The assumptions register beside a scenario file (``assumptions.csv``), if there is one."""
+    from costmodel.register import read_register
+
+    if not scenario.source or scenario.source.startswith("<"):
+        return None
+    candidate = Path(scenario.source).parent / "assumptions.csv"
+    return read_register(candidate) if candidate.exists() else None
+
+
+def peer_tables(
+    result, peers_csv: str | os.PathLike | None = None, index_csv: str | os.PathLike | None = None
+) -> dict[str, pd.DataFrame]:
+    """Peer positions of a scenario's ``[[comparisons]]`` (empty without any, or without ``peer-costs.csv``).
+
+    ``peers_csv`` and ``index_csv`` default to ``peer-costs.csv`` and
+    ``price-index.csv`` beside the scenario file.
+    """
+    from costmodel.peers import peer_positions, peers_at_base_year, read_peer_costs, read_price_index, scenario_unit_costs
+
+    scenario = result.scenario
+    if not scenario.comparisons:
+        return {}
+    folder = Path(scenario.source).parent
+    peers_csv = Path(peers_csv) if peers_csv is not None else folder / "peer-costs.csv"
+    index_csv = Path(index_csv) if index_csv is not None else folder / "price-index.csv"
+    if not peers_csv.exists():
+        return {}
+    peers = peers_at_base_year(read_peer_costs(peers_csv), read_price_index(index_csv), scenario.base_year)
+    positions = peer_positions(scenario_unit_costs(result), peers)
+    return {"peers": positions, "peer_costs": peers}
+
+
+def simulation_tables(simulation, shown) -> dict[str, pd.DataFrame]:
+    """The Monte Carlo tables for the workbook, with the point estimate as the summary shows it (rounded lines)."""
+    summary = simulation.summary.copy()
+    summary["deterministic"] = summary["option"].map(shown.summary.set_index("option")["pv_cost"])
+    return {"summary": summary, "budget": simulation.budget}
+
+
+def evaluation_workbook(
+    result, lang: str | None = None, *, simulation=None, sensitivity=None, register=None, draws_seed=None
+) -> bytes:
+    """The cost workbook of an evaluation, with the risk and sensitivity sheets when given.
+
+    Parameters
+    ----------
+    result : Evaluation
+    lang : {"vi", "en"}, optional
+    simulation : SimulationResult, optional
+    sensitivity : SensitivityResult, optional
+    register : pandas.DataFrame, optional
+        Default: the register beside the scenario file (:func:`register_for`).
+    """
+    from costmodel.reports.workbook import Provenance, workbook_bytes
+
+    shown = result.rounded()
+    register = register if register is not None else register_for(result.scenario)
+    sim_tables = simulation_tables(simulation, shown) if simulation is not None else None
+    sens_tables = sensitivity.tables if sensitivity is not None else None
+    provenance = Provenance(draws=simulation.draws, seed=simulation.seed) if simulation is not None else Provenance()
+    return workbook_bytes(shown, lang, register, sim_tables, sens_tables, provenance)
+
+
+def evaluation_files(
+    result, lang: str | None = None, *, simulation=None, sensitivity=None, peers: bool = True, register=None
+) -> dict[str, bytes]:
+    """What ``costmodel run`` writes: the four CSV tables, peers, the workbook and three charts.
+
+    With a simulation or sensitivity analysis, their files are included and
+    their sheets added to the workbook.
+    """
+    from costmodel.reports.charts import budget_by_category_figure, cumulative_figure, pv_by_category_figure
+
+    files = {f"{name}.csv": csv_bytes(table) for name, table in result.tables.items()}  # machines: full precision
+    if peers:
+        files.update({f"{name}.csv": csv_bytes(table) for name, table in peer_tables(result).items()})
+    if simulation is not None:
+        files.update(simulation_files(simulation, lang))
+    if sensitivity is not None:
+        files.update(sensitivity_files(sensitivity, lang))
+    shown = result.rounded()  # readers: every total from lines rounded to the đồng
+    files["workbook.xlsx"] = evaluation_workbook(result, lang, simulation=simulation, sensitivity=sensitivity, register=register)
+    files.update(figure_files(cumulative_figure(shown, lang), "cumulative"))
+    files.update(figure_files(budget_by_category_figure(shown, lang), "budget-by-category"))
+    files.update(figure_files(pv_by_category_figure(shown, lang), "pv-by-category"))
+    return files
+
+
+def scenario_report_files(scenario, lang: str | None = None, with_risk: bool = True) -> tuple:
+    """What ``costmodel report`` writes for one scenario: its run, and (``with_risk``) risk, sensitivity and audit.
+
+    The Monte Carlo run (:data:`REPORT_DRAWS` draws, seed :data:`REPORT_SEED`)
+    is added for uncertain scenarios; the sensitivity analysis (±20 %, automatic
+    two-way grid, Sobol indices with a base sample of 1 024) for every one; the
+    retrospective of a past rental when a usage file ``<stem>-usage.csv`` lies
+    beside the scenario and it has options ``rent`` and ``buy``.
+
+    Returns
+    -------
+    (Evaluation, dict of str to bytes)
+    """
+    from costmodel.evaluation import evaluate
+    from costmodel.risk.sensitivity import sensitivity as run_sensitivity
+    from costmodel.risk.simulate import simulate
+
+    result = evaluate(scenario)
+    simulation = sensitivity = None
+    files: dict[str, bytes] = {}
+    if with_risk:
+        if scenario.is_uncertain:
+            simulation = simulate(scenario, REPORT_DRAWS, REPORT_SEED)
+        sensitivity = run_sensitivity(scenario, 0.20, "auto", 11, 1024, REPORT_SEED)
+        path = Path(scenario.source)
+        usage_csv = path.parent / f"{path.stem}-usage.csv"
+        if usage_csv.exists() and {"rent", "buy"} <= {o.id for o in scenario.options}:
+            files.update(audit_files(audit_of(result, usage_csv), lang))
+    files.update(evaluation_files(result, lang, simulation=simulation, sensitivity=sensitivity))
+    return result, files
+
+
+# ---------------------------------------------------------------------------
+# risk
+# ---------------------------------------------------------------------------
+
+
+def simulation_files(simulation, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel simulate`` writes: the summary and budget tables and the S-curve."""
+    from costmodel.reports.risk_charts import s_curve_figure
+
+    files = {
+        "simulation_summary.csv": csv_bytes(simulation.summary),
+        "simulation_budget.csv": csv_bytes(simulation.budget),
+    }
+    files.update(figure_files(s_curve_figure(simulation, lang), "s-curve"))
+    return files
+
+
+def sensitivity_files(sens, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel sensitivity`` writes: tornado, switching values, two-way grid, Sobol indices and charts.
+
+    The two-way map is drawn only when the cheapest option changes on the grid
+    (a map of one colour says nothing).
+    """
+    from costmodel.reports.risk_charts import tornado_figure, two_way_figure
+
+    files = {f"{name}.csv": csv_bytes(table) for name, table in sens.tables.items()}
+    files.update(figure_files(tornado_figure(sens.tornado, sens.scenario, sens.target, lang), "tornado"))
+    if sens.two_way is not None and sens.two_way["preferred"].nunique() > 1:
+        files.update(figure_files(two_way_figure(sens.two_way, sens.scenario, lang), "two-way"))
+    return files
+
+
+# ---------------------------------------------------------------------------
+# audit of a past rental
+# ---------------------------------------------------------------------------
+
+
+def audit_of(result, usage_csv, rent: str = "rent", buy: str = "buy", points=None, hours: float = 176.0):
+    """The retrospective of a past rental (:func:`costmodel.audit.retrospective`) from its usage file."""
+    from costmodel.audit import retrospective
+
+    return retrospective(result, usage_csv, rent, buy, points, hours)
+
+
+def audit_files(audit, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel audit`` writes: the retrospective's metrics, monthly and yearly usage tables and chart."""
+    from costmodel.reports.charts import audit_figure
+
+    files = {
+        "audit.csv": csv_bytes(audit.metrics),
+        "audit_monthly.csv": csv_bytes(audit.monthly),
+        "audit_usage.csv": csv_bytes(audit.usage_by_year),
+    }
+    files.update(figure_files(audit_figure(audit, lang), "audit"))
+    return files
+
+
+# ---------------------------------------------------------------------------
+# procurement schedule
+# ---------------------------------------------------------------------------
+
+
+def _weekly_args(status, lang):
+    return (status.plan, status.baseline, status.status, status.previous, status.changes, lang)
+
+
+def procurement_files(status, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel schedule`` writes: schedule and status tables, the Gantt chart, the weekly report.
+
+    The weekly report (Markdown, HTML with the Gantt chart, workbook) needs a
+    progress file; without one only the schedule and the chart are written.
+    """
+    from costmodel.reports.gantt import gantt_figure
+    from costmodel.reports.schedule_report import weekly_html, weekly_markdown
+
+    tables = status.tables
+    files = {f"{name}.csv": csv_bytes(tables[name]) for name in ("schedule", "status") if name in tables}
+    figures = figure_files(gantt_figure(status.plan, status.baseline, status.status, lang), "gantt")
+    files.update(figures)
+    if "slip" in tables:
+        files["slip.csv"] = csv_bytes(tables["slip"])
+    if status.status is not None:
+        svg = figures["gantt.svg"].decode("utf-8")
+        svg = svg[svg.index("<svg") :]
+        args = _weekly_args(status, lang)
+        files["weekly-report.md"] = weekly_markdown(*args, slips=status.slips, sample=status.sample).encode("utf-8")
+        files["weekly-report.html"] = weekly_html(*args, gantt_svg=svg, slips=status.slips, sample=status.sample).encode("utf-8")
+        files["weekly-report.xlsx"] = procurement_workbook(status, lang)
+    if "service_start" in tables:
+        files["service_start.csv"] = csv_bytes(tables["service_start"])
+    return files
+
+
+def procurement_workbook(status, lang: str | None = None) -> bytes:
+    """The weekly progress workbook (needs a progress file)."""
+    from costmodel.problems import Problem
+    from costmodel.reports.schedule_report import weekly_workbook_bytes
+    from costmodel.schedule.plan import PlanError
+
+    if status.status is None:
+        raise PlanError([Problem(status.source, "", "no progress file: the weekly workbook needs one (progress folder)")])
+    return weekly_workbook_bytes(*_weekly_args(status, lang), slips=status.slips, sample=status.sample)
+
+
+# ---------------------------------------------------------------------------
+# IOC data-sharing compliance
+# ---------------------------------------------------------------------------
+
+
+def compliance_files(result, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel compliance`` writes: the lists and scorecard (CSV), the workbook, Markdown and HTML."""
+    from costmodel.reports.compliance_report import compliance_html, compliance_markdown
+
+    files = {f"{name}.csv": csv_bytes(table) for name, table in result.tables.items()}
+    files["compliance.xlsx"] = compliance_workbook(result, lang)
+    args = (result.report, result.changes, result.previous_as_of, lang, result.sample)
+    files["compliance.md"] = compliance_markdown(*args).encode("utf-8")
+    files["compliance.html"] = compliance_html(*args).encode("utf-8")
+    return files
+
+
+def compliance_workbook(result, lang: str | None = None) -> bytes:
+    """The lists and scorecard workbook."""
+    from costmodel.reports.compliance_report import compliance_workbook_bytes
+
+    return compliance_workbook_bytes(result.report, result.changes, lang, result.sample, result.previous_as_of)
+
+
+# ---------------------------------------------------------------------------
+# comparison of two scenarios
+# ---------------------------------------------------------------------------
+
+
+def explanation_files(explanation, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel compare`` writes: attribution, totals and changes (CSV), the table and text, waterfalls.
+
+    One waterfall per option present in both scenarios and one for the gap.
+    """
+    from costmodel.reports.compare_report import explanation_markdown, explanation_workbook, waterfall_figure
+
+    changes = explanation.changes.copy()
+    for col in ("old", "new"):
+        changes[col] = [_cell(v) for v in changes[col]]
+    files = {
+        "attribution.csv": csv_bytes(explanation.attribution),
+        "totals.csv": csv_bytes(explanation.totals),
+        "changes.csv": csv_bytes(changes),
+        "compare.md": explanation_markdown(explanation, lang).encode("utf-8"),
+        "compare.xlsx": explanation_workbook(explanation, lang),
+    }
+    for target in explanation.attribution["target"].drop_duplicates():
+        files.update(figure_files(waterfall_figure(explanation, target, lang), f"waterfall-{target}"))
+    return files
+
+
+def _cell(value) -> str:
+    """A changed value in a CSV cell: a number or a text as written, a table as TOML-like text."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_cell(v)!s}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# dispatch: result object -> its files and its workbook
+# ---------------------------------------------------------------------------
+
+
+def files_for(result, lang: str | None = None) -> dict[str, bytes]:
+    """The files the command line writes for ``result`` (any result object of costmodel)."""
+    from costmodel.compliance import ComplianceResult
+    from costmodel.evaluation import Evaluation
+    from costmodel.explain import Explanation
+    from costmodel.risk.sensitivity import SensitivityResult
+    from costmodel.risk.simulate import SimulationResult
+    from costmodel.schedule.tracking import ProcurementStatus
+
+    if isinstance(result, Evaluation):
+        return evaluation_files(result, lang)
+    if isinstance(result, SimulationResult):
+        return simulation_files(result, lang)
+    if isinstance(result, SensitivityResult):
+        return sensitivity_files(result, lang)
+    if isinstance(result, ProcurementStatus):
+        return procurement_files(result, lang)
+    if isinstance(result, Explanation):
+        return explanation_files(result, lang)
+    if isinstance(result, ComplianceResult):
+        return compliance_files(result, lang)
+    raise TypeError(f"no output files for {type(result).__name__}")
+
+
+def workbook_for(result, lang: str | None = None) -> bytes:
+    """The workbook a reader gets for ``result``.
+
+    An evaluation, a simulation and a sensitivity analysis share the cost
+    workbook (the latter two add their sheets); a procurement status gives the
+    weekly progress workbook; a comparison its attribution workbook.
+    """
+    from costmodel.compliance import ComplianceResult
+    from costmodel.evaluation import Evaluation, evaluate
+    from costmodel.explain import Explanation
+    from costmodel.risk.sensitivity import SensitivityResult
+    from costmodel.risk.simulate import SimulationResult
+    from costmodel.schedule.tracking import ProcurementStatus
+
+    if isinstance(result, Evaluation):
+        return evaluation_workbook(result, lang)
+    if isinstance(result, SimulationResult):
+        return evaluation_workbook(evaluate(result.scenario), lang, simulation=result)
+    if isinstance(result, SensitivityResult):
+        return evaluation_workbook(evaluate(result.scenario), lang, sensitivity=result)
+    if isinstance(result, ProcurementStatus):
+        return procurement_workbook(result, lang)
+    if isinstance(result, Explanation):
+        from costmodel.reports.compare_report import explanation_workbook
+
+        return explanation_workbook(result, lang)
+    if isinstance(result, ComplianceResult):
+        return compliance_workbook(result, lang)
+    raise TypeError(f"no workbook for {type(result).__name__}")
