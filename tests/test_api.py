@@ -309,3 +309,20 @@ def test_figures_show_in_ipython():
     png = _figure_png(fig)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert io.BytesIO(png).getbuffer().nbytes > 1000
+
+
+def test_dropped_and_added_options_are_named_by_their_names():
+    from costmodel.reports.names import Names
+
+    s = costmodel.load_scenario(SCENARIOS / "data-integration-center.toml").drop_option("hybrid")
+    s = s.add_option(
+        {
+            "id": "cloud2",
+            "name": "Thuê đám mây thứ hai",
+            "items": [{"name": "vCPU", "category": "service", "price": 1, "per": "month"}],
+        }
+    )
+    assert Names(s, "vi").changes() == [
+        "Bỏ phương án Kết hợp: thiết bị riêng đặt tại IDC thuê chỗ (colocation)",
+        "Thêm phương án Thuê đám mây thứ hai",
+    ]

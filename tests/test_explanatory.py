@@ -602,3 +602,33 @@ def test_bad_contract_files(text, message):
     with pytest.raises(ContractError) as info:
         parse_contract(text, "c.toml")
     assert any(message in str(p) for p in info.value.problems), [str(p) for p in info.value.problems]
+
+
+def test_cli_report_final_refuses_with_every_placeholder_and_writes_nothing(tmp_path, capsys):
+    """`costmodel report --final` on the shipped files: exit 2, one line per placeholder, no output folder."""
+    import shutil
+
+    from costmodel.cli import main
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in (
+        "video-conferencing.toml",
+        "video-conferencing-past-rental.toml",
+        "video-conferencing-past-rental-usage.csv",
+        "video-conferencing-restructuring.toml",
+        "audit-findings.csv",
+        "past-rental-contract.toml",
+        "assumptions.csv",
+        "peer-costs.csv",
+        "price-index.csv",
+    ):
+        shutil.copy(SCENARIOS / name, folder)
+    out = tmp_path / "reports"
+    assert main(["report", "--scenarios", str(folder), "-o", str(out), "--no-notebooks", "--final"]) == 2
+    err = capsys.readouterr().err
+    for rid in PAST_IDS:
+        assert f"assumptions.csv: {rid}: " in err
+    assert "audit-findings.csv: line 2: " in err and "past-rental-contract.toml: contract.ownership_of_data: " in err
+    assert "--final refused" in err and "Traceback" not in err
+    assert not out.exists()

@@ -22,11 +22,36 @@ def test_the_three_notebooks_exist():
     ]
 
 
+def _imports(source: str) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found.add(node.module or "")
+    return found
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_executes_and_renders_offline_html_without_code(path):
+def test_notebooks_use_only_the_public_api(path):
+    """Issue 12: a single ``import costmodel`` (plus IPython display); no submodule reached into."""
+    import nbformat
+
+    source = nbformat.read(path, as_version=4)
+    code = [c.source for c in source.cells if c.cell_type == "code"]
+    imports = set().union(*(_imports(c) for c in code))
+    assert imports <= {"costmodel", "IPython.display"}, imports
+    assert not any(re.search(r"costmodel\.(reports|risk|schedule|scenario|ledger|metrics|audit|compliance)\b", c) for c in code)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes_and_renders_offline_html_without_code(path, tmp_path):
     import nbformat
 
     from costmodel.reports.notebook import run_notebook
+    from reader_scan import scan
 
     source = nbformat.read(path, as_version=4)
     assert source.metadata["kernelspec"]["name"] == "python3"
@@ -43,7 +68,10 @@ def test_notebook_executes_and_renders_offline_html_without_code(path):
     assert html.count("<img") >= 2 and "data:image/png;base64" in html  # charts embedded
     assert "hl-ipython3" not in html and "import costmodel" not in html  # no code cells
     assert not re.search(r"<script[^>]*src=\"https?://", html)  # nothing fetched from the internet
-    assert "**Đề xuất:**" not in html and "Đề xuất:" in html  # the recommendation is rendered Markdown
+    assert "**Đề xuất:**" not in html and "Đề xuất" in html  # the recommendation is rendered Markdown
+    (tmp_path / f"{path.stem}.html").write_text(html, encoding="utf-8")
+    found = scan(tmp_path, ROOT / "scenarios")
+    assert found.count == 0, found.report()
 
 
 def two_option_scenario(rent_price, buy_price):

@@ -380,6 +380,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     missing = unused(loaded, overrides)
     if missing:
         raise ScenarioError([Problem(o.option, o.path, f"no scenario in {args.scenarios} has this key") for o in missing])
+    # the explanatory report first: with --final and a placeholder left, nothing is written at all
+    document = None
+    if (args.scenarios / "past-rental-contract.toml").exists():
+        from costmodel.reports.explanatory import ExplanatoryInputs, explanatory_report
+
+        try:
+            changes = {"as_of": args.as_of} if args.as_of else {}
+            document = explanatory_report(ExplanatoryInputs.from_folder(args.scenarios, **changes), args.final, args.lang)
+        except InputError as exc:
+            _print_problems(exc)
+            if args.final:
+                print("costmodel report: --final refused: replace each placeholder above (nothing written)", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            status = EXIT_BAD_INPUT
     index: list[tuple[str, str, list[Path]]] = []
     evaluated: list[Scenario] = []
     for scenario in loaded:
@@ -405,19 +419,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
             status = EXIT_BAD_INPUT
             continue
         index.append((f"{plan_path.name} (schedule)", "-", write_outputs(args.output / plan_path.stem, files)))
-    if (args.scenarios / "past-rental-contract.toml").exists():
-        from costmodel.reports.explanatory import ExplanatoryInputs, explanatory_report
-
-        try:
-            changes = {"as_of": args.as_of} if args.as_of else {}
-            document = explanatory_report(ExplanatoryInputs.from_folder(args.scenarios, **changes), args.final, args.lang)
-        except InputError as exc:
-            _print_problems(exc)
-            status = EXIT_BAD_INPUT
-        else:
-            written = write_outputs(args.output / "explanatory", document.files())
-            label = "explanatory report (draft)" if document.draft else "explanatory report"
-            index.append((f"past-rental-contract.toml ({label})", "-", written))
+    if document is not None:
+        written = write_outputs(args.output / "explanatory", document.files())
+        label = "explanatory report (draft)" if document.draft else "explanatory report"
+        index.append((f"past-rental-contract.toml ({label})", "-", written))
     found = compliance_inputs(args.scenarios / "ioc-data")
     if found is not None:
         try:

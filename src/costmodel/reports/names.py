@@ -261,7 +261,8 @@ class Names:
         change : costmodel.scenario.edit.Change
         """
         if change.kind == "drop_option":
-            return self.text("edit.drop_option", option=str(change.old))
+            old = change.old if isinstance(change.old, dict) else {}
+            return self.text("edit.drop_option", option=str(old.get("name") or old.get("id") or ""))
         if change.kind == "add_option":
             new = change.new if isinstance(change.new, dict) else {}
             return self.text("edit.add_option", option=str(new.get("name") or new.get("id") or ""))

@@ -1,107 +1,20 @@
-"""Notebook helpers: display figures and tables, and run notebooks into offline HTML.
+"""Run notebooks into offline HTML.
 
-Notebooks in ``notebooks/`` import costmodel and contain no model logic; they
-call :func:`show` and :func:`table` to display results whatever matplotlib
-backend the kernel has (``MPLBACKEND=Agg`` would otherwise drop figures), and
-:func:`run_notebook` executes them (nbclient, kernel ``python3``) and renders
-HTML without code cells and without any resource fetched from the internet.
+Notebooks in ``notebooks/`` import costmodel and contain no model logic: they
+display result objects, whose HTML and charts come from
+:mod:`costmodel.reports.display` (figures are shown as PNG whatever matplotlib
+backend the kernel has). :func:`run_notebook` executes them (nbclient, kernel
+``python3``) and renders HTML without code cells and without any resource
+fetched from the internet.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
-from costmodel.reports.names import Names
-from costmodel.reports.tables import drivers_frame, html_table, metrics_frame, reader_frame
-
-__all__ = ["drivers", "estimate", "markdown", "metrics", "parameters_source", "run_notebook", "show", "slip", "table"]
-
-
-def show(fig, dpi: int = 110):
-    """Display a matplotlib figure as a PNG image (independent of the backend)."""
-    from IPython.display import Image
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return Image(data=buffer.getvalue(), format="png")
-
-
-def table(
-    df: pd.DataFrame,
-    scenario=None,
-    lang: str | None = None,
-    columns: Sequence[str] | None = None,
-    caption: str | None = None,
-    unit_line: str | None = None,
-    units: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
-):
-    """Display a library table for readers: vocabulary headers, values formatted by unit, options and inputs named.
-
-    See :func:`costmodel.reports.tables.reader_frame`; ``scenario`` is needed
-    when the table holds options, targets or inputs.
-    """
-    from IPython.display import HTML
-
-    names = Names(scenario, lang) if scenario is not None else None
-    frame = reader_frame(df, names, lang, columns, units, headers)
-    return HTML(html_table(frame, caption, unit_line))
-
-
-def estimate(result, lang: str | None = None):
-    """Display the estimate (dự toán) of every option in the appraiser's form."""
-    from IPython.display import HTML
-
-    from costmodel.reports import vocabulary as voc
-    from costmodel.reports.estimate import estimate_frame
-
-    names = Names(result.scenario, lang)
-    return HTML(html_table(estimate_frame(result, names), unit_line=voc.term("wb.unit_line", names.lang)))
-
-
-def metrics(table_: pd.DataFrame, lang: str | None = None):
-    """Display a table of named metrics (columns ``metric``, ``value``)."""
-    from IPython.display import HTML
-
-    return HTML(html_table(metrics_frame(table_, lang)))
-
-
-def drivers(scenario, lang: str | None = None):
-    """Display the scenario's demand drivers by year."""
-    from IPython.display import HTML
-
-    return HTML(html_table(drivers_frame(Names(scenario, lang))))
-
-
-def slip(scenario, lang: str | None = None):
-    """Display what the procurement forecast does to the scenario's budget, in words and a table."""
-    import html as html_module
-
-    from IPython.display import HTML
-
-    from costmodel.reports import vocabulary as voc
-    from costmodel.reports.slip_report import slip_frame, slip_text
-    from costmodel.slip import plan_slip
-
-    found = plan_slip(scenario)
-    if found is None:
-        return HTML(f"<p>{html_module.escape(voc.term('slip.none', lang))}</p>")
-    text = html_module.escape(slip_text(found, lang)).replace("**", "")
-    table = slip_frame(found, lang)
-    body = html_table(table, unit_line=voc.term("wb.unit_line", lang)) if len(table) else ""
-    return HTML(f"<p>{text}</p>{body}")
-
-
-def markdown(text: str):
-    """Display Markdown text (a recommendation, a sentence of the vocabulary)."""
-    from IPython.display import Markdown
-
-    return Markdown(text)
+__all__ = ["parameters_source", "run_notebook"]
 
 
 def parameters_source(parameters: Mapping[str, object]) -> str:

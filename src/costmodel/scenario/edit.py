@@ -19,20 +19,21 @@ Key paths:
 
 Patterns for :func:`scale` and the command line's ``--set``/``--scale`` may use
 ``*`` for an option id, an item number, a driver, a year or a parameter name
-(``options.*.items[*].price``).
+(``options.*.items[*].price``); ``*`` never matches across a dot. An item's name
+in parentheses is checked there too (``options.*.items[*] (Đường truyền*).price``:
+the items of that name, ``*`` in a name matching any text).
 """
 
 from __future__ import annotations
 
 import copy
-import fnmatch
 import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from costmodel.problems import Problem
+from costmodel.problems import Problem, describe_value
 from costmodel.scenario.model import Scenario, ScenarioError
 
 __all__ = ["Change", "expand", "paths_of", "scale_value"]
@@ -53,6 +54,8 @@ class Change:
     old, new : object
         The value as the file had it (None when absent) and the new value.
     kind : {"set", "scale", "drop_option", "add_option"}
+        For ``drop_option`` ``old`` is the option's table as the file had it;
+        for ``add_option`` ``new`` is the table added.
     """
 
     path: str
@@ -62,7 +65,7 @@ class Change:
 
 
 _ITEM_PATH = re.compile(
-    r"^options\.(?P<opt>[^.\[]+)\.(?P<item>items\[(?:\d+|\*)\](?: \(.*\))?)(?P<rest>\.[A-Za-z_][\w.]*)?$", re.S
+    r"^options\.(?P<opt>[^.\[]+)\.(?P<item>items\[(?:\d+|\*)\](?: \(.*\))?)(?P<rest>\.[A-Za-z_*][\w.*]*)?$", re.S
 )
 
 
@@ -91,6 +94,10 @@ def _locate(data: dict, parts: list[str], scenario: Scenario, path: str, create:
             if not match:
                 known = ", ".join(repr(o.get("id")) for o in options or [] if isinstance(o, dict))
                 raise _problem(scenario, path, f"no option {oid!r} (options: {known})")
+            if i + 2 == len(parts):
+                raise _problem(
+                    scenario, path, "an option is edited field by field (options.ID.FIELD), or with drop_option and add_option"
+                )
             node = match[0]
             i += 2
             continue
@@ -114,6 +121,8 @@ def _locate(data: dict, parts: list[str], scenario: Scenario, path: str, create:
         node = node[part]
         i += 1
     last = parts[-1]
+    if _ITEM.match(last):
+        raise _problem(scenario, path, "an item is edited field by field: options.ID.items[N].FIELD")
     if not isinstance(node, dict):
         raise _problem(scenario, path, f"{'.'.join(parts[:-1]) or 'the file'} is not a table")
     if last not in node and not create:
@@ -121,8 +130,11 @@ def _locate(data: dict, parts: list[str], scenario: Scenario, path: str, create:
     return node, last
 
 
-def paths_of(data: Mapping[str, Any]) -> Iterator[str]:
-    """Every concrete key path of a scenario's input (leaves; tables of distributions as leaves too)."""
+def paths_of(data: Mapping[str, Any], named: bool = False) -> Iterator[str]:
+    """Every concrete key path of a scenario's input (leaves; tables of distributions as leaves too).
+
+    With ``named`` items are labelled with their name too: ``options.rent.items[2] (Rack rental).price``.
+    """
 
     def walk(node: Any, prefix: str) -> Iterator[str]:
         if isinstance(node, dict) and not ("dist" in node or "value" in node or "plan" in node):
@@ -136,8 +148,9 @@ def paths_of(data: Mapping[str, Any]) -> Iterator[str]:
                             if ok == "items" and isinstance(ov, list):
                                 for n, item in enumerate(ov, start=1):
                                     if isinstance(item, dict):
+                                        label = f"items[{n}] ({item.get('name')})" if named else f"items[{n}]"
                                         for ik in item:
-                                            yield f"{base}.items[{n}].{ik}"
+                                            yield f"{base}.{label}.{ik}"
                             else:
                                 yield f"{base}.{ok}"
                     continue
@@ -148,10 +161,28 @@ def paths_of(data: Mapping[str, Any]) -> Iterator[str]:
     yield from walk(dict(data), "")
 
 
-def _pattern_regex(pattern: str) -> re.Pattern:
-    # an item label in the pattern may carry a name in parentheses: optional, like in key paths
-    pattern = re.sub(r"items\[(\d+|\*)\] \([^)]*\)", r"items[\1]", pattern)
-    return re.compile(fnmatch.translate(pattern.replace("[", "\0").replace("]", "\1")).replace("\0", r"\[").replace("\1", r"\]"))
+def _glob(text: str, star: str) -> str:
+    return star.join(re.escape(part) for part in text.split("*"))
+
+
+def _pattern_regex(pattern: str) -> tuple[re.Pattern, bool]:
+    """The regex of a pattern, and whether it names items (it is then matched against paths with item names).
+
+    ``*`` matches within one segment (an option id, an item number, a key), never across a dot:
+    ``options.*.from`` is the options' dates, not their items'. In an item's name it matches any text.
+    """
+    named = False
+    out = []
+    for part in _split(pattern):
+        m = _ITEM.match(part)
+        if m:
+            out.append(r"items\[" + (r"\d+" if m.group(1) == "*" else m.group(1)) + r"\]")
+            if m.group(2) is not None:  # a name in parentheses: the item must have it
+                named = True
+                out[-1] += r" \(" + _glob(m.group(2), ".*") + r"\)"
+        else:
+            out.append(_glob(part, r"[^.]*"))
+    return re.compile(r"\.".join(out), re.S), named
 
 
 def expand(scenario: Scenario, pattern: str) -> list[str]:
@@ -159,11 +190,26 @@ def expand(scenario: Scenario, pattern: str) -> list[str]:
     data = scenario.data or {}
     if "*" not in pattern:
         return [pattern]
-    rx = _pattern_regex(pattern)
-    found = [p for p in paths_of(data) if rx.fullmatch(p)]
+    rx, named = _pattern_regex(pattern)
+    found = [p for p in paths_of(data, named=named) if rx.fullmatch(p)]
     if not found:
         raise _problem(scenario, pattern, "matches no key of the scenario")
     return found
+
+
+def _takes_expression(path: str) -> bool:
+    """Whether the field at ``path`` may be written as an expression (the numeric fields of :mod:`.inputs`)."""
+    parts = _split(path)
+    head, last = parts[0], parts[-1]
+    if head in ("parameters", "optimism_bias"):
+        return len(parts) == 2 or (len(parts) == 3 and last == "value")
+    if head == "scenario":
+        return len(parts) == 2 and last in ("discount_rate", "real_discount_rate", "inflation")
+    if head == "drivers":
+        return (len(parts) == 3 and last in ("start", "growth")) or (len(parts) == 4 and parts[2] == "values")
+    if head == "options":
+        return len(parts) == 4 and _ITEM.match(parts[2]) is not None and last in ("price", "escalation", "quantity")
+    return False
 
 
 def scale_value(value: Any, factor: float, path: str, scenario: Scenario) -> Any:
@@ -173,6 +219,8 @@ def scale_value(value: Any, factor: float, path: str, scenario: Scenario) -> Any
     if isinstance(value, int | float):
         return value * factor
     if isinstance(value, str):
+        if not _takes_expression(path):
+            raise _problem(scenario, path, f"{value!r} is text: only numbers, expressions and distributions can be scaled")
         if re.fullmatch(r"[a-z_][a-z0-9_-]*", value):
             raise _problem(scenario, path, f"{value!r} names a driver: scale the driver's values instead")
         return f"({value}) * {factor!r}"
@@ -255,13 +303,16 @@ def drop_option(scenario: Scenario, option_id: str) -> Scenario:
         )
     if len(keep) == 0:
         raise _problem(scenario, f"options.{option_id}", "a scenario needs at least one option")
+    dropped = next(o for o in options if isinstance(o, dict) and o.get("id") == option_id)
     data["options"] = keep
-    return _reparse(scenario, data, (*scenario.changes, Change(f"options.{option_id}", option_id, None, "drop_option")))
+    return _reparse(scenario, data, (*scenario.changes, Change(f"options.{option_id}", dropped, None, "drop_option")))
 
 
 def add_option(scenario: Scenario, option: Mapping[str, Any]) -> Scenario:
     """See :meth:`Scenario.add_option`."""
+    if not isinstance(option, Mapping):
+        raise _problem(scenario, "options", f"an option is a table like a file's [[options]], got {describe_value(option)}")
     data = _data(scenario)
     data.setdefault("options", []).append(copy.deepcopy(dict(option)))
-    oid = option.get("id") if isinstance(option, Mapping) else None
+    oid = option.get("id")
     return _reparse(scenario, data, (*scenario.changes, Change(f"options.{oid}", None, dict(option), "add_option")))

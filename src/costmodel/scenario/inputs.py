@@ -254,9 +254,9 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
         out.optimism_bias[cat] = inp.central
     categories = {
         it.get("category")
-        for o in (options or [])
+        for o in (options if isinstance(options, list) else [])
         if isinstance(o, dict)
-        for it in (o.get("items") or [])
+        for it in (o.get("items") if isinstance(o.get("items"), list) else [])
         if isinstance(it, dict)
     }
     for cat in out.optimism_bias:
