@@ -126,3 +126,16 @@ def test_recommendation_asks_for_confirmation_when_the_margin_is_small():
     text = recommendation(evaluate(parse_scenario(data)))
     assert "lựa chọn phương án Thuê; tuy nhiên chênh lệch giữa các phương án nhỏ" in text
     assert "(2,0\u00a0%)" in text
+
+
+def test_ioc_notebook_is_the_decision_report():
+    """Issue 14: the guidance and the status of 2333, the surveyed provinces, criteria with weights, scores, sensitivity."""
+    from costmodel.reports.notebook import run_notebook
+    from costmodel.survey import read_survey
+
+    _, html = run_notebook(ROOT / "notebooks" / "03-ioc-options.ipynb", {"draws": 500})
+    assert "2333/BTTTT-CĐSQG" in html and "chưa tìm được" in html
+    for province in read_survey(ROOT / "scenarios" / "ioc-provinces.csv")["province"]:
+        assert html.count(province) >= 1, province
+    for words in ("Tiêu chí", "Trọng số", "Lý do cho điểm", "Trọng số đổi phương án khi tăng", "Xác suất xếp thứ nhất", "Đề xuất"):
+        assert words in html, words

@@ -18,7 +18,8 @@ metrics -> reports. Everything a notebook or a script needs is here::
 Entry points: :func:`load_scenario`, :func:`parse_scenario`, :func:`evaluate`,
 :func:`simulate`, :func:`sensitivity`, :func:`compare`, :func:`procurement`
 (schedule and weekly progress of a procurement plan), :func:`check_compliance`
-(IOC data-sharing lists), :func:`retrospective` (audit of a past rental),
+(IOC data-sharing lists), :func:`choose` (a deployment model on cost and criteria
+beyond cost), :func:`retrospective` (audit of a past rental),
 :func:`explanatory_report` (the report to the State Audit, from
 :class:`ExplanatoryInputs`) and :data:`options`.
 """
@@ -44,6 +45,7 @@ __all__ = [
     "ScenarioError",
     "__version__",
     "check_compliance",
+    "choose",
     "compare",
     "evaluate",
     "explanatory_report",
@@ -61,6 +63,7 @@ _LAZY = {
     "simulate": ("costmodel.risk.simulate", "simulate"),
     "sensitivity": ("costmodel.risk.sensitivity", "sensitivity"),
     "compare": ("costmodel.explain", "compare"),
+    "choose": ("costmodel.choice", "choose"),
     "procurement": ("costmodel.schedule.tracking", "procurement"),
     "check_compliance": ("costmodel.compliance", "check_compliance"),
     "retrospective": ("costmodel.audit", "retrospective"),

@@ -189,6 +189,15 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
     aud.add_argument("--lang", choices=LANGS, default="vi")
 
+    cho = sub.add_parser("choose", help="choose a deployment model (IOC): cost, criteria beyond cost, other provinces")
+    cho.add_argument("criteria", type=Path, metavar="CRITERIA.toml")
+    cho.add_argument("--survey", type=Path, default=None, metavar="CSV", help="default: ioc-provinces.csv beside CRITERIA")
+    cho.add_argument("--compliance", type=Path, default=None, metavar="DIR", help="default: ioc-data/ beside CRITERIA")
+    cho.add_argument("--draws", type=_positive_int, default=10_000, metavar="N", help="weight-uncertainty draws (default 10000)")
+    cho.add_argument("--seed", type=int, default=20240414, metavar="S", help="seed of the weight draws (default 20240414)")
+    cho.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    cho.add_argument("--lang", choices=LANGS, default="vi")
+
     peer = sub.add_parser("peers", help="place a scenario's unit costs among other provinces' published costs")
     peer.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     peer.add_argument("--peers", type=Path, default=None, metavar="CSV", help="default: peer-costs.csv beside SCENARIO")
@@ -230,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_sensitivity(args)
         if args.command == "compare":
             return _cmd_compare(args)
+        if args.command == "choose":
+            return _cmd_choose(args)
     except InputError as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
@@ -338,11 +349,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from costmodel.contract import read_contract
+    from costmodel.folders import is_contract, is_criteria, is_plan
+    from costmodel.mcda import load_criteria
+    from costmodel.schedule.plan import load_plan
+
     status = EXIT_OK
     for path in args.files:
         try:
-            load_scenario(path)
-        except ScenarioError as exc:
+            if is_criteria(path):
+                first = load_criteria(path)
+                cost = first.cost_scenario_path
+                if cost is not None and cost.exists():  # options checked against the scenario scored
+                    load_criteria(path, [o.id for o in load_scenario(cost).options])
+            elif is_contract(path):
+                read_contract(path)
+            elif is_plan(path):
+                load_plan(path)
+            else:
+                load_scenario(path)
+        except InputError as exc:
             _print_problems(exc)
             status = EXIT_BAD_INPUT
         else:
@@ -356,7 +382,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from costmodel.folders import compliance_inputs, plan_files, scenario_files
+    from costmodel.folders import compliance_inputs, criteria_files, plan_files, scenario_files
     from costmodel.overrides import apply_overrides, unused
     from costmodel.reports.outputs import scenario_report_files
     from costmodel.schedule.tracking import procurement
@@ -423,6 +449,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
         written = write_outputs(args.output / "explanatory", document.files())
         label = "explanatory report (draft)" if document.draft else "explanatory report"
         index.append((f"past-rental-contract.toml ({label})", "-", written))
+    for criteria_path in criteria_files(args.scenarios):
+        from costmodel.choice import choose
+        from costmodel.reports.outputs import choice_files
+
+        try:
+            choice = choose(criteria_path)
+            files = choice_files(choice, args.lang)
+        except InputError as exc:
+            _print_problems(exc)
+            status = EXIT_BAD_INPUT
+            continue
+        index.append((f"{criteria_path.name} (decision)", "-", write_outputs(args.output / criteria_path.stem, files)))
     found = compliance_inputs(args.scenarios / "ioc-data")
     if found is not None:
         try:
@@ -662,6 +700,25 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_audit(audit, args.lang)
+    console.print_written(written, args.lang)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# choose
+# ---------------------------------------------------------------------------
+
+
+def _cmd_choose(args: argparse.Namespace) -> int:
+    from costmodel.choice import choose
+    from costmodel.reports.outputs import choice_files
+
+    survey = args.survey if args.survey is not None else "auto"
+    compliance = args.compliance if args.compliance is not None else "auto"
+    choice = choose(args.criteria, None, survey, compliance, args.draws, args.seed)
+    files = choice_files(choice, args.lang)
+    written = write_outputs(_default_outdir(args, args.criteria), files)
+    console.print_choice(choice, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 

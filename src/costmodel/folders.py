@@ -12,7 +12,16 @@ import re
 import tomllib
 from pathlib import Path
 
-__all__ = ["compliance_inputs", "is_cost_scenario", "is_plan", "plan_files", "scenario_files"]
+__all__ = [
+    "compliance_inputs",
+    "criteria_files",
+    "is_contract",
+    "is_cost_scenario",
+    "is_criteria",
+    "is_plan",
+    "plan_files",
+    "scenario_files",
+]
 
 _STATUS_NAME = re.compile(r"^status-(\d{4}-\d{2}-\d{2})\.csv$")
 
@@ -37,6 +46,23 @@ def is_cost_scenario(path: Path) -> bool:
     """
     data = _tables(Path(path))
     return data is None or "scenario" in data or "options" in data
+
+
+def is_criteria(path: Path) -> bool:
+    """True for TOML files with a top-level ``[criteria]`` table (multi-criteria evaluations)."""
+    data = _tables(Path(path))
+    return data is not None and "criteria" in data
+
+
+def is_contract(path: Path) -> bool:
+    """True for TOML files with a top-level ``[contract]`` table (a past contract's terms)."""
+    data = _tables(Path(path))
+    return data is not None and "contract" in data
+
+
+def criteria_files(folder: Path) -> list[Path]:
+    """The criteria files of a folder, sorted by name."""
+    return sorted(p for p in Path(folder).glob("*.toml") if is_criteria(p))
 
 
 def scenario_files(folder: Path) -> list[Path]:

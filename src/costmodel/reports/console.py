@@ -228,3 +228,13 @@ def print_explanation(explanation, lang: str | None = None, file=None) -> None:
     out.print(frame.attrs.get("unit_line", ""))
     for note in frame.attrs.get("notes", []):
         out.print(note)
+
+
+def print_choice(choice, lang: str | None = None, file=None) -> None:
+    """Print the ranking of a deployment-model decision and its recommendation."""
+    from costmodel.reports.choice_report import ranking_frame, recommendation_text
+
+    out = console(file)
+    out.print(rich_table(ranking_frame(choice, lang), voc.term("choice.title", lang)))
+    out.print(voc.term("wb.unit_line", lang))
+    out.print(recommendation_text(choice, lang))

@@ -28,6 +28,8 @@ from costmodel.reports.tables import html_table, reader_frame
 __all__ = [
     "HTML",
     "AuditPlots",
+    "ChoicePlots",
+    "ChoiceViews",
     "EvaluationPlots",
     "EvaluationViews",
     "Markdown",
@@ -372,6 +374,93 @@ class AuditPlots:
         from costmodel.reports.charts import audit_figure
 
         return audit_figure(self._audit, lang, ax=ax)
+
+
+class ChoicePlots:
+    """Charts of a deployment-model decision."""
+
+    def __init__(self, choice):
+        self._choice = choice
+
+    def __repr__(self) -> str:
+        return "charts: profile(), uncertainty()"
+
+    def profile(self, ax=None, lang: str | None = None):
+        """Each option's weighted score split into the criteria's contributions (Figure)."""
+        from costmodel.reports.choice_report import profile_figure
+
+        return profile_figure(self._choice, lang, ax=ax)
+
+    def uncertainty(self, ax=None, lang: str | None = None):
+        """Probability that each option leads under uncertain weights (Figure)."""
+        from costmodel.reports.choice_report import uncertainty_figure
+
+        return uncertainty_figure(self._choice, lang, ax=ax)
+
+
+class ChoiceViews:
+    """The parts of the deployment-model decision report, displayable one by one in a notebook."""
+
+    _PARTS = ("guidance", "survey", "cost", "criteria", "ranking", "sensitivity", "evidence", "recommendation")
+
+    def __init__(self, choice):
+        self._choice = choice
+
+    def __repr__(self) -> str:
+        return "views: " + ", ".join(f"{p}()" for p in self._PARTS)
+
+    def _section(self, index: int, lang: str | None) -> HTML:
+        from costmodel.reports.choice_report import _sections
+
+        lang = voc._lang(lang)
+        heading, parts = _sections(self._choice, lang)[index]
+        body = [_STYLE, f"<h3>{_e(heading)}</h3>"]
+        for part in parts:
+            if part[0] == "p":
+                body.append(f"<p>{_e(part[1])}</p>")
+            elif part[0] == "list":
+                body.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in part[1]) + "</ul>")
+            elif part[0] == "table":
+                body.append(_table(part[1], part[2] or None))
+        return HTML("\n".join(body), heading)
+
+    def _index(self, name: str) -> int:
+        order = list(self._PARTS) if self._choice.survey is not None else [p for p in self._PARTS if p != "survey"]
+        return order.index(name)
+
+    def guidance(self, lang: str | None = None) -> HTML:
+        """The notice, the status of document 2333, the guidance used, the method."""
+        return self._section(self._index("guidance"), lang)
+
+    def survey(self, lang: str | None = None) -> HTML:
+        """Other provinces' IOCs: summary and table with sources."""
+        return self._section(self._index("survey"), lang)
+
+    def cost(self, lang: str | None = None) -> HTML:
+        """Present value of cost of the options and the switching values within plausible ranges."""
+        return self._section(self._index("cost"), lang)
+
+    def criteria(self, lang: str | None = None) -> HTML:
+        """Gates, criteria with weights, scores and their justification."""
+        return self._section(self._index("criteria"), lang)
+
+    def ranking(self, lang: str | None = None) -> HTML:
+        """Options ranked by weighted score, cost beside it, the extra cost per point."""
+        return self._section(self._index("ranking"), lang)
+
+    def sensitivity(self, lang: str | None = None) -> HTML:
+        """Weight sensitivity and weight uncertainty."""
+        return self._section(self._index("sensitivity"), lang)
+
+    def evidence(self, lang: str | None = None) -> HTML:
+        """The latest data-sharing compliance run, the measured evidence for expected use."""
+        return self._section(self._index("evidence"), lang)
+
+    def recommendation(self, lang: str | None = None) -> Markdown:
+        """The recommendation from the numbers, naming what would change it."""
+        from costmodel.reports.choice_report import recommendation_text
+
+        return Markdown(recommendation_text(self._choice, lang))
 
 
 # ---------------------------------------------------------------------------

@@ -128,6 +128,13 @@ class Names:
             return voc.number(value, 0 if abs(value) >= 1000 else 2, self.lang)
         return voc.format_value(value, unit, self.lang)
 
+    def input_amount(self, label: str, value: float | None) -> str:
+        """A value of an input in a sentence: as :meth:`input_value`, amounts followed by their unit (``đồng``)."""
+        text = self.input_value(label, value)
+        if self.input_unit(label) == "VND" and value is not None and math.isfinite(value):
+            return f"{text} {self.term('unit.vnd')}"
+        return text
+
     # -- formulas and distributions, in words --------------------------------
     def number(self, value: float) -> str:
         """A number as written in a formula: grouped, with as many decimals as it has (up to 6)."""

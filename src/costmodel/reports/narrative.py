@@ -35,13 +35,13 @@ def switching_verdict(row: Mapping[str, object], names: Names) -> str:
     if not (high > low):
         return names.text("text.verdict_no_range")
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return names.text("text.verdict_none", low=names.input_value(label, low), high=names.input_value(label, high))
+        return names.text("text.verdict_none", low=names.input_amount(label, low), high=names.input_amount(label, high))
     side = "text.side_below" if float(value) > float(row["central"]) else "text.side_above"
     return names.text(
         "text.verdict_switch",
         best=names.option(str(row["cheapest"])),
         side=names.term(side),
-        value=names.input_value(label, float(value)),
+        value=names.input_amount(label, float(value)),
         new=names.option(str(row["new_cheapest"])),
     )
 
@@ -64,9 +64,9 @@ def _switch_sentence(switching: pd.DataFrame, names: Names) -> str:
                 "text.switch_item",
                 input=names.input(r.input),
                 direction=names.term("text.direction_up" if up else "text.direction_down"),
-                value=names.input_value(r.input, r.switching_value),
+                value=names.input_amount(r.input, r.switching_value),
                 change=change,
-                central=names.input_value(r.input, r.central),
+                central=names.input_amount(r.input, r.central),
                 new=names.option(r.new_cheapest),
             )
         )

@@ -26,6 +26,7 @@ from costmodel._files import write_outputs
 __all__ = [
     "REPORT_DRAWS",
     "REPORT_SEED",
+    "choice_files",
     "compliance_files",
     "compliance_workbook",
     "csv_bytes",
@@ -345,6 +346,24 @@ def compliance_workbook(result, lang: str | None = None) -> bytes:
 
 
 # ---------------------------------------------------------------------------
+# deployment-model decision (IOC)
+# ---------------------------------------------------------------------------
+
+
+def choice_files(choice, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel choose`` writes: the tables (CSV), the report (Markdown, HTML), the workbook, two charts."""
+    from costmodel.reports.choice_report import choice_html, choice_markdown, choice_workbook, profile_figure, uncertainty_figure
+
+    files = {f"{name}.csv": csv_bytes(table) for name, table in choice.tables.items()}
+    files["decision.md"] = choice_markdown(choice, lang).encode("utf-8")
+    files["decision.html"] = choice_html(choice, lang, standalone=True).encode("utf-8")
+    files["decision.xlsx"] = choice_workbook(choice, lang)
+    files.update(figure_files(profile_figure(choice, lang), "profile"))
+    files.update(figure_files(uncertainty_figure(choice, lang), "uncertainty"))
+    return files
+
+
+# ---------------------------------------------------------------------------
 # comparison of two scenarios
 # ---------------------------------------------------------------------------
 
@@ -387,6 +406,7 @@ def _cell(value) -> str:
 
 def files_for(result, lang: str | None = None) -> dict[str, bytes]:
     """The files the command line writes for ``result`` (any result object of costmodel)."""
+    from costmodel.choice import ModelChoice
     from costmodel.compliance import ComplianceResult
     from costmodel.evaluation import Evaluation
     from costmodel.explain import Explanation
@@ -406,6 +426,8 @@ def files_for(result, lang: str | None = None) -> dict[str, bytes]:
         return explanation_files(result, lang)
     if isinstance(result, ComplianceResult):
         return compliance_files(result, lang)
+    if isinstance(result, ModelChoice):
+        return choice_files(result, lang)
     raise TypeError(f"no output files for {type(result).__name__}")
 
 
@@ -416,6 +438,7 @@ def workbook_for(result, lang: str | None = None) -> bytes:
     workbook (the latter two add their sheets); a procurement status gives the
     weekly progress workbook; a comparison its attribution workbook.
     """
+    from costmodel.choice import ModelChoice
     from costmodel.compliance import ComplianceResult
     from costmodel.evaluation import Evaluation, evaluate
     from costmodel.explain import Explanation
@@ -437,4 +460,8 @@ def workbook_for(result, lang: str | None = None) -> bytes:
         return explanation_workbook(result, lang)
     if isinstance(result, ComplianceResult):
         return compliance_workbook(result, lang)
+    if isinstance(result, ModelChoice):
+        from costmodel.reports.choice_report import choice_workbook
+
+        return choice_workbook(result, lang)
     raise TypeError(f"no workbook for {type(result).__name__}")
