@@ -440,12 +440,13 @@ def _load(inputs: ExplanatoryInputs, lang: str) -> _Data:
         "contract": _name(inputs.contract, "past-rental-contract.toml"),
         "past": _name(inputs.past_scenario, "past-rental.toml"),
     }
-    past = costmodel.evaluate(_scenario(inputs.past_scenario))
+    # readers see the ledger as paid: every line rounded to the đồng, totals and differences from those lines
+    past = costmodel.evaluate(_scenario(inputs.past_scenario)).rounded()
     usage = inputs.usage if isinstance(inputs.usage, pd.DataFrame) else read_usage(inputs.usage)
     audit = retrospective(past, usage, inputs.rent, inputs.buy, None, inputs.hours_per_point_month)
     scenario = _scenario(inputs.scenario)
-    result = costmodel.evaluate(scenario)
-    restructured = costmodel.evaluate(_scenario(inputs.restructuring))
+    result = costmodel.evaluate(scenario).rounded()
+    restructured = costmodel.evaluate(_scenario(inputs.restructuring)).rounded()
     register = inputs.register
     if register is not None and not isinstance(register, pd.DataFrame):
         register = read_register(register)
@@ -1166,6 +1167,7 @@ def _retrospective(c: _Content, d: _Data) -> None:
         d.x(
             "expl.paid_diff_more" if diff > 0 else "expl.paid_diff_less",
             amount=voc.amount(abs(diff), d.lang),
+            assumed=label,
             pv_rent=voc.amount(v("pv_rent"), d.lang),
             pv_buy=voc.amount(v("pv_buy"), d.lang),
             base=s.base_year,
@@ -1541,12 +1543,14 @@ def _restructuring(c: _Content, d: _Data) -> None:
         c.paragraph(d.x("expl.restructuring_fact", merger=voc.date(MERGER_DATE, d.lang), **fields))
     else:
         c.paragraph(d.x("expl.restructuring_conditional", **fields))
-    c.table(drivers_frame(Names(s2, d.lang)), d.t("expl.restructuring_drivers"), font_pt=SMALL_TABLE_PT)
+    # before the merger the restructured points are a scenario, not a fact: the captions say so
+    assumed = "" if fact else d.t("expl.assumed_suffix")
+    c.table(drivers_frame(Names(s2, d.lang)), d.t("expl.restructuring_drivers") + assumed, font_pt=SMALL_TABLE_PT)
     summary = r2.summary.sort_values("rank", kind="stable")
     frame = reader_frame(summary, Names(s2, d.lang), columns=["rank", "option", "pv_cost", "nominal_outlay", "residual_value"])
     c.table(
         frame,
-        d.t("expl.restructuring_table"),
+        d.t("expl.restructuring_table") + assumed,
         unit_line=d.t("unit.table_vnd"),
         widths=(7, 41, 18, 18, 16),
         font_pt=SMALL_TABLE_PT,

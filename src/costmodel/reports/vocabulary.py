@@ -345,7 +345,8 @@ def localise_numbers(text: str, lang: str | None = None) -> str:
     """Numbers written the English way inside quoted text, rewritten the reader's way.
 
     Register entries and sources quote their sources in English (``264,000``,
-    ``58.964``); a Vietnamese reader takes ``58.964`` for fifty-eight thousand.
+    ``58.964``, ``Decision 2326/QĐ-UBND``); a Vietnamese reader takes ``58.964``
+    for fifty-eight thousand and expects ``Quyết định``.
     For ``lang = "vi"`` grouped thousands take dots and decimals a comma
     (``264.000``, ``58,964``); English text is returned unchanged.
 
@@ -353,6 +354,11 @@ def localise_numbers(text: str, lang: str | None = None) -> str:
     --------
     >>> localise_numbers("1 vCPU = 264,000 VND/month; 58.964 USD; 16.232 x cores + 113.87", "vi")
     '1 vCPU = 264.000 VND/month; 58,964 USD; 16,232 x cores + 113,87'
+
+    Legal documents cited by number take their Vietnamese type:
+
+    >>> localise_numbers("quangbinh.gov.vn (Decision 2326/QĐ-UBND, 11/7/2019)", "vi")
+    'quangbinh.gov.vn (Quyết định 2326/QĐ-UBND, 11/7/2019)'
     """
     if _lang(lang) != "vi":
         return text
@@ -360,4 +366,18 @@ def localise_numbers(text: str, lang: str | None = None) -> str:
     def swap(m: re.Match) -> str:
         return m.group(1).replace(",", "\0").replace(".", ",").replace("\0", ".")
 
+    text = _LEGAL_TYPE.sub(lambda m: _LEGAL_WORDS[m.group(1)] + m.group(2), text)
     return _ENGLISH_NUMBER.sub(swap, text)
+
+
+#: Vietnamese names of legal document types quoted in English sources ("Decision 2326/QĐ-UBND").
+_LEGAL_WORDS = {
+    "Decision": "Quyết định",
+    "Decree": "Nghị định",
+    "Circular": "Thông tư",
+    "Resolution": "Nghị quyết",
+    "Plan": "Kế hoạch",
+    "Official letter": "Công văn",
+    "Law": "Luật",
+}
+_LEGAL_TYPE = re.compile(r"\b(Decision|Decree|Circular|Resolution|Plan|Official letter|Law)(\s+(?:số\s+)?\d+/)")
