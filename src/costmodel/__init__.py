@@ -19,7 +19,8 @@ Entry points: :func:`load_scenario`, :func:`parse_scenario`, :func:`evaluate`,
 :func:`simulate`, :func:`sensitivity`, :func:`compare`, :func:`procurement`
 (schedule and weekly progress of a procurement plan), :func:`check_compliance`
 (IOC data-sharing lists), :func:`choose` (a deployment model on cost and criteria
-beyond cost), :func:`retrospective` (audit of a past rental),
+beyond cost), :func:`robust` (the choice that holds across futures: regret),
+:func:`value_of_information` (EVPI, EVPPI), :func:`retrospective` (audit of a past rental),
 :func:`explanatory_report` (the report to the State Audit, from
 :class:`ExplanatoryInputs`) and :data:`options`.
 """
@@ -54,8 +55,10 @@ __all__ = [
     "parse_scenario",
     "procurement",
     "retrospective",
+    "robust",
     "sensitivity",
     "simulate",
+    "value_of_information",
 ]
 
 #: Entry points imported on first use (keeps ``import costmodel`` and the command line quick).
@@ -64,6 +67,8 @@ _LAZY = {
     "sensitivity": ("costmodel.risk.sensitivity", "sensitivity"),
     "compare": ("costmodel.explain", "compare"),
     "choose": ("costmodel.choice", "choose"),
+    "robust": ("costmodel.futures", "robust"),
+    "value_of_information": ("costmodel.decision.voi", "value_of_information"),
     "procurement": ("costmodel.schedule.tracking", "procurement"),
     "check_compliance": ("costmodel.compliance", "check_compliance"),
     "retrospective": ("costmodel.audit", "retrospective"),

@@ -498,7 +498,7 @@ def input_draws(scenario: Scenario, values: InputValues) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ValueOfInformation:
     """Value of information of a scenario's decision, from Monte Carlo draws.
 
@@ -533,6 +533,17 @@ class ValueOfInformation:
     def options(self) -> list[str]:
         """Option ids in file order."""
         return [o.id for o in self.scenario.options]
+
+    def __repr__(self) -> str:
+        return (
+            f"<ValueOfInformation {self.scenario.title[:60]!r}: {self.draws:,} draws, seed {self.seed}; "
+            f"decision {self.decision!r}, EVPI {self.evpi:,.0f} VND, {len(self.evppi)} EVPPI row(s)>"
+        )
+
+    def _repr_html_(self) -> str:
+        from costmodel.reports.voi_report import voi_html
+
+        return voi_html(self)
 
     @property
     def decision(self) -> str:
@@ -602,7 +613,17 @@ def value_of_information(
     Returns
     -------
     ValueOfInformation
+
+    Examples
+    --------
+    >>> import costmodel
+    >>> v = costmodel.value_of_information("scenarios/data-integration-center.toml", draws=2000)
+    >>> v.decision, v.evpi
+    ('hybrid', 0.0)
     """
+    from costmodel.scenario import as_scenario
+
+    scenario = as_scenario(scenario)
     labels = random_labels(scenario)
     if not labels:
         raise ValueError("the scenario has no random inputs: value of information needs distributions")
