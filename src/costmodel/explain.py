@@ -23,7 +23,7 @@ The contributions of an option add up to its total change ``pv_b - pv_a``
 (exactly in rationals, to the last bit or so in floats); they do not depend
 on the order in which the groups are listed; a group whose inputs do not move
 the option gets exactly 0. The method and the grouping rule are documented in
-``docs/_drafts/compare-methodology.md``.
+``docs/methodology.md`` (section 8).
 
 Conventions: amounts in VND as :func:`costmodel.evaluate` gives them
 (present values at the start of ``base_year``, central values of uncertain

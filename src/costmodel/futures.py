@@ -39,12 +39,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from costmodel._pydantic import by_id, pydantic_problems
+from costmodel.decision.robust import PROBABILITY_TOLERANCE
 from costmodel.problems import InputError, Problem, read_text
 
 __all__ = ["Future", "Futures", "FuturesError", "RobustResult", "load_futures", "parse_futures", "robust"]
 
-#: Probabilities must sum to 1 within this tolerance.
-PROBABILITY_TOLERANCE = 1e-6
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
 
 
