@@ -20,7 +20,8 @@ Entry points: :func:`load_scenario`, :func:`parse_scenario`, :func:`evaluate`,
 (schedule and weekly progress of a procurement plan), :func:`check_compliance`
 (IOC data-sharing lists), :func:`choose` (a deployment model on cost and criteria
 beyond cost), :func:`robust` (the choice that holds across futures: regret),
-:func:`value_of_information` (EVPI, EVPPI), :func:`retrospective` (audit of a past rental),
+:func:`value_of_information` (EVPI, EVPPI), :func:`optimise` (the cheapest own/rent plan
+year by year under budget caps, across futures), :func:`retrospective` (audit of a past rental),
 :func:`explanatory_report` (the report to the State Audit, from
 :class:`ExplanatoryInputs`) and :data:`options`.
 """
@@ -51,6 +52,7 @@ __all__ = [
     "evaluate",
     "explanatory_report",
     "load_scenario",
+    "optimise",
     "options",
     "parse_scenario",
     "procurement",
@@ -68,6 +70,7 @@ _LAZY = {
     "compare": ("costmodel.explain", "compare"),
     "choose": ("costmodel.choice", "choose"),
     "robust": ("costmodel.futures", "robust"),
+    "optimise": ("costmodel.decision.optimise", "optimise"),
     "value_of_information": ("costmodel.decision.voi", "value_of_information"),
     "procurement": ("costmodel.schedule.tracking", "procurement"),
     "check_compliance": ("costmodel.compliance", "check_compliance"),
