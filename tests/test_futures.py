@@ -119,3 +119,25 @@ def test_value_of_information_sentence_names_the_input_worth_most(tmp_path):
     assert "Đơn giá báo giá" in text and "đáng giá tối đa" in text
     (tmp_path / "voi.md").write_text(voi_markdown(voi, "vi"), encoding="utf-8")
     assert scan(tmp_path).count == 0
+
+
+def test_cli_robust_and_optimise_write_reader_outputs(tmp_path, capsys):
+    from costmodel.cli import main
+
+    assert main(["robust", str(FUTURES), "-o", str(tmp_path / "robust")]) == 0
+    assert {"regret.csv", "robust.csv", "robust.md", "robust.html", "robust.xlsx"} <= {p.name for p in (tmp_path / "robust").iterdir()}
+    args = ["optimise", str(SCENARIOS / "video-conferencing.toml"), "--futures", str(FUTURES), "--budget-cap", "investment:2024=2e9"]
+    assert main([*args, "-o", str(tmp_path / "plan")]) == 0
+    names = {p.name for p in (tmp_path / "plan").iterdir()}
+    assert {"plan.csv", "optimise.csv", "plan-base.toml", "plan-restructuring.toml", "binding.csv", "optimise.md"} <= names
+    # optimise.md is read by people; plan.csv and plan-*.toml by machines
+    (tmp_path / "plan" / "plan.csv").unlink()
+    for p in (tmp_path / "plan").glob("*.toml"):
+        p.unlink()
+    for folder in ("robust", "plan"):
+        found = scan(tmp_path / folder, SCENARIOS)
+        assert found.count == 0, found.report()
+    capsys.readouterr()
+    assert main(["optimise", str(SCENARIOS / "video-conferencing.toml"), "--budget-cap", "investment:20x4=1", "-o", str(tmp_path / "x")]) == 2
+    assert "--budget-cap: investment:20x4=1: expected a year" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

@@ -50,7 +50,7 @@ def test_a_switching_value_inside_the_plausible_range_is_reported_by_hand():
     assert rent["switching_value"] == pytest.approx(150.0, rel=1e-10)
     assert rent["change"] == pytest.approx(0.5) and rent["new_cheapest"] == "mua"
     names = Names(scenario, "vi")
-    assert switching_verdict(rent, names) == "Thuê vẫn rẻ nhất khi giá trị dưới 150; vượt ngưỡng này, Mua rẻ nhất"
+    assert switching_verdict(rent, names) == "Thuê vẫn rẻ nhất khi giá trị dưới 150 đồng; vượt ngưỡng này, Mua rẻ nhất"
     # the buy price switches where b = 300 = -33,3 %: inside 225 to 900? no: 300 > 225, so inside
     buy = row(table, "options.mua.items[1]")
     assert (buy["search_low"], buy["search_high"]) == (225.0, 900.0)
@@ -63,9 +63,9 @@ def test_a_switching_value_outside_the_plausible_range_is_no_change_in_range():
     table = sens.switching_values(scenario)
     rent = row(table, "options.thue.items[1]")
     assert math.isnan(rent["switching_value"]) and rent["new_cheapest"] == ""
-    assert switching_verdict(rent, Names(scenario, "vi")) == "Không đổi phương án trong khoảng xét (50 – 200)"
+    assert switching_verdict(rent, Names(scenario, "vi")) == "Không đổi phương án trong khoảng xét (50 đồng – 200 đồng)"
     assert switching_verdict(rent, Names(scenario, "en")) == (
-        "The cheapest option does not change within the plausible range (50 – 200)"
+        "The cheapest option does not change within the plausible range (50 VND – 200 VND)"
     )
 
 

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from costmodel import __version__
-from costmodel._files import write_outputs
-from costmodel.compliance import ComplianceError
+from costmodel._files import check_outputs, write_outputs, write_tree
+from costmodel._limits import (
+    USABLE_SHARE,
+    available_memory,
+    engine_row_bytes,
+    grid_bytes,
+    human_bytes,
+    most_units,
+    simulation_bytes,
+    sobol_bytes,
+    weight_draw_bytes,
+)
 from costmodel.evaluation import evaluate
 from costmodel.folders import scenario_files
 from costmodel.problems import InputError
@@ -26,7 +37,6 @@ from costmodel.reports.compliance_report import warning_text
 from costmodel.reports.outputs import csv_bytes, peer_tables
 from costmodel.reports.vocabulary import LANGS
 from costmodel.scenario import Problem, Scenario, ScenarioError, load_scenario
-from costmodel.schedule.plan import PlanError
 
 __all__ = ["main"]
 
@@ -99,10 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="Monte Carlo simulation of a scenario's uncertain inputs")
     sim.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     sim.add_argument("--draws", type=_positive_int, default=10_000, metavar="N", help="number of draws (default 10000)")
-    sim.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    sim.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed, 0 to 4294967295 (default 0)")
     sim.add_argument(
         "--budget-cap",
-        type=float,
+        type=_amount,
         default=None,
         metavar="VND",
         help="yearly appropriation; overrides [risk] budget_cap",
@@ -116,10 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
     sen.add_argument(
         "--percent",
-        type=float,
+        type=_share,
         default=0.20,
         metavar="P",
-        help="+/- share for inputs that are plain numbers (default 0.20)",
+        help="+/- share for inputs that are plain numbers, between 0 and 1 (default 0.20)",
     )
     sen.add_argument(
         "--grid",
@@ -128,8 +138,8 @@ def _parser() -> argparse.ArgumentParser:
         help="two inputs for the two-way grid (labels or unique parts of them), or 'auto'",
     )
     sen.add_argument("--steps", type=_positive_int, default=11, metavar="N", help="grid points per input (default 11)")
-    sen.add_argument("--sobol", type=int, default=1024, metavar="N", help="Sobol base sample, a power of 2; 0 to skip")
-    sen.add_argument("--seed", type=int, default=0, metavar="S")
+    sen.add_argument("--sobol", type=_sobol_n, default=1024, metavar="N", help="Sobol base sample, a power of 2; 0 to skip")
+    sen.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the Sobol sample, 0 to 4294967295")
     sen.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
     sen.add_argument("--lang", choices=LANGS, default="vi")
     _add_edit_options(sen)
@@ -181,7 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--points", default=None, metavar="DRIVER", help="driver of the points rented (default unit_driver)")
     aud.add_argument(
         "--hours-per-month",
-        type=float,
+        type=_hours,
         default=176.0,
         metavar="H",
         help="available hours per point and month (default 176 = 22 days x 8 h)",
@@ -194,9 +204,34 @@ def _parser() -> argparse.ArgumentParser:
     cho.add_argument("--survey", type=Path, default=None, metavar="CSV", help="default: ioc-provinces.csv beside CRITERIA")
     cho.add_argument("--compliance", type=Path, default=None, metavar="DIR", help="default: ioc-data/ beside CRITERIA")
     cho.add_argument("--draws", type=_positive_int, default=10_000, metavar="N", help="weight-uncertainty draws (default 10000)")
-    cho.add_argument("--seed", type=int, default=20240414, metavar="S", help="seed of the weight draws (default 20240414)")
+    cho.add_argument("--seed", type=_seed, default=20240414, metavar="S", help="seed of the weight draws (default 20240414)")
     cho.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
     cho.add_argument("--lang", choices=LANGS, default="vi")
+
+    rob = sub.add_parser("robust", help="one option set in several futures: regret, minimax regret, expected cost")
+    rob.add_argument("futures", type=Path, metavar="FUTURES.toml")
+    rob.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>/")
+    rob.add_argument("--lang", choices=LANGS, default="vi")
+
+    opt = sub.add_parser("optimise", help="the cheapest own/rent plan year by year, under budget caps, across futures")
+    opt.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
+    opt.add_argument(
+        "--futures",
+        type=Path,
+        default=None,
+        metavar="FUTURES.toml",
+        help="futures of the decision (their scenarios' drivers and probabilities); default the scenario's own",
+    )
+    opt.add_argument(
+        "--budget-cap",
+        action="append",
+        default=[],
+        metavar="[SOURCE[:YEAR]=]VND",
+        help="a cap on nominal spending incl. VAT: SOURCE is investment, recurrent or total; repeatable",
+    )
+    opt.add_argument("--near-optimal", type=int, default=2, metavar="K", help="alternative plans to look for (default 2)")
+    opt.add_argument("-o", "--output", type=Path, default=None, metavar="OUTDIR", help="default: reports/<file stem>-plan/")
+    opt.add_argument("--lang", choices=LANGS, default="vi")
 
     peer = sub.add_parser("peers", help="place a scenario's unit costs among other provinces' published costs")
     peer.add_argument("scenario", type=Path, metavar="SCENARIO.toml")
@@ -215,6 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0)
     try:
+        _check_output_args(args)  # before any work: a bad output path costs nothing
         if args.command == "run":
             return _cmd_run(args)
         if args.command == "validate":
@@ -241,6 +277,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_compare(args)
         if args.command == "choose":
             return _cmd_choose(args)
+        if args.command == "robust":
+            return _cmd_robust(args)
+        if args.command == "optimise":
+            return _cmd_optimise(args)
     except InputError as exc:
         _print_problems(exc)
         return EXIT_BAD_INPUT
@@ -259,13 +299,74 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_BAD_INPUT  # pragma: no cover
 
 
-def _positive_int(text: str) -> int:
+# ---------------------------------------------------------------------------
+# values of options: checked like the values of a file (argparse names the option, exit 2)
+# ---------------------------------------------------------------------------
+
+#: Seeds accepted: what every generator used (numpy, SciPy's Sobol sequence) takes on every platform.
+SEED_MAX = 2**32 - 1
+#: Dates accepted on the command line (a reporting or status date): years from ... to ...
+DATE_YEARS = (2000, 2100)
+#: Hours per point and month at most (24 h x 31 days).
+HOURS_MAX = 24 * 31
+
+
+def _whole(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = _whole(text)
+    if not 0 <= value <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to {SEED_MAX}, got {value}")
+    return value
+
+
+def _sobol_n(text: str) -> int:
+    value = _whole(text)
+    if value != 0 and (value < 2 or value & (value - 1)):
+        raise argparse.ArgumentTypeError(f"must be a power of 2 (256, 1024, ...) or 0 to skip, got {value}")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _amount(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0 (an amount in VND), got {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = _number(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, exclusive (0.2 for +/-20 %), got {text}")
+    return value
+
+
+def _hours(text: str) -> float:
+    value = _number(text)
+    if not 0 < value <= HOURS_MAX:
+        raise argparse.ArgumentTypeError(f"must be > 0 and at most {HOURS_MAX} (24 h x 31 days), got {text}")
     return value
 
 
@@ -273,9 +374,13 @@ def _iso_date(text: str) -> dt.date:
     try:
         if len(text) != 10:
             raise ValueError
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    first, last = DATE_YEARS
+    if not first <= day.year <= last:
+        raise argparse.ArgumentTypeError(f"expected a year from {first} to {last}, got {text}")
+    return day
 
 
 def _print_problems(exc) -> None:
@@ -332,13 +437,44 @@ def _default_outdir(args: argparse.Namespace, path: Path) -> Path:
     return args.output if args.output is not None else Path("reports") / path.stem
 
 
+#: The input whose file stem names the default output folder of each command.
+_STEM_OF = {
+    "run": "scenario",
+    "simulate": "scenario",
+    "sensitivity": "scenario",
+    "audit": "scenario",
+    "peers": "scenario",
+    "schedule": "plan",
+    "choose": "criteria",
+    "robust": "futures",
+}
+
+
+def _check_output_args(args: argparse.Namespace) -> None:
+    """Every output path of the command, checked before any work: a folder (or nothing yet) where a folder goes.
+
+    ``assumptions -o`` and ``glossary -o`` name a file: a folder there is an error.
+    ``report`` checks the subfolders it will write once it has listed its inputs.
+    """
+    if args.command in ("assumptions", "glossary"):
+        check_outputs(files=[("-o", args.output)])
+    elif args.command == "compare":
+        check_outputs(folders=[("-o", _compare_outdir(args))])
+    elif args.command == "optimise":
+        check_outputs(folders=[("-o", _optimise_outdir(args))])
+    elif args.command in ("report", "compliance"):
+        check_outputs(folders=[("-o", args.output)])
+    elif args.command in _STEM_OF:
+        check_outputs(folders=[("-o", _default_outdir(args, getattr(args, _STEM_OF[args.command])))])
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from costmodel.reports.outputs import evaluation_files
 
     result = evaluate(_scenario(args.scenario, _overrides(args)))
     files = evaluation_files(result, args.lang)  # everything rendered before anything is written
+    console.print_summary(result.rounded(), args.lang)  # printed before writing: a console failure writes nothing
     written = write_outputs(_default_outdir(args, args.scenario), files)
-    console.print_summary(result.rounded(), args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -350,7 +486,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from costmodel.contract import read_contract
-    from costmodel.folders import is_contract, is_criteria, is_plan
+    from costmodel.folders import is_contract, is_criteria, is_futures, is_plan
+    from costmodel.futures import load_futures
     from costmodel.mcda import load_criteria
     from costmodel.schedule.plan import load_plan
 
@@ -364,6 +501,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     load_criteria(path, [o.id for o in load_scenario(cost).options])
             elif is_contract(path):
                 read_contract(path)
+            elif is_futures(path):
+                load_futures(path)
             elif is_plan(path):
                 load_plan(path)
             else:
@@ -382,7 +521,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from costmodel.folders import compliance_inputs, criteria_files, plan_files, scenario_files
+    """Every scenario, plan, criteria file, compliance folder, the explanatory report and the notebooks: all or nothing.
+
+    Everything is rendered in memory first; only when every input succeeded
+    is the whole set written, in one :func:`costmodel._files.write_tree` of
+    the output folder. With any problem, every problem is printed and nothing
+    is written (exit 2).
+    """
+    from costmodel.folders import compliance_inputs, criteria_files, futures_files, plan_files, scenario_files
     from costmodel.overrides import apply_overrides, unused
     from costmodel.reports.outputs import scenario_report_files
     from costmodel.schedule.tracking import procurement
@@ -394,21 +540,35 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not paths:
         print(f"{args.scenarios}: no scenario files (*.toml with a [scenario] table)", file=sys.stderr)
         return EXIT_BAD_INPUT
+    plans, criteria = plan_files(args.scenarios), criteria_files(args.scenarios)
+    futures = futures_files(args.scenarios)
+    contract = (args.scenarios / "past-rental-contract.toml").exists()
+    found = compliance_inputs(args.scenarios / "ioc-data")
+    notebooks = sorted(args.notebooks.glob("*.ipynb")) if not args.no_notebooks and args.notebooks.is_dir() else []
+    subfolders = [p.stem for p in (*paths, *plans, *criteria, *futures)]
+    subfolders += ["explanatory"] * contract + ["compliance"] * (found is not None) + ["notebooks"] * bool(notebooks)
+    check_outputs(folders=[("-o", args.output / name) for name in dict.fromkeys(subfolders)])
     overrides = _overrides(args)
-    status = EXIT_OK
+    problems = 0
+
+    def failed(exc: InputError) -> None:
+        nonlocal problems
+        _print_problems(exc)
+        problems += len(exc.problems) or 1
+
     loaded: list[Scenario] = []
     for path in paths:
         try:
             loaded.append(load_scenario(path))
         except ScenarioError as exc:
-            _print_problems(exc)
-            status = EXIT_BAD_INPUT
+            failed(exc)
     missing = unused(loaded, overrides)
     if missing:
         raise ScenarioError([Problem(o.option, o.path, f"no scenario in {args.scenarios} has this key") for o in missing])
-    # the explanatory report first: with --final and a placeholder left, nothing is written at all
-    document = None
-    if (args.scenarios / "past-rental-contract.toml").exists():
+    tree: dict[str, dict[str, bytes]] = {}  # subfolder -> {file name: bytes}, written only when everything succeeded
+    index: list[tuple[str, str, str]] = []  # (input, preferred option or "-", subfolder)
+    # the explanatory report first: with --final and a placeholder left, nothing is computed further
+    if contract:
         from costmodel.reports.explanatory import ExplanatoryInputs, explanatory_report
 
         try:
@@ -419,37 +579,35 @@ def _cmd_report(args: argparse.Namespace) -> int:
             if args.final:
                 print("costmodel report: --final refused: replace each placeholder above (nothing written)", file=sys.stderr)
                 return EXIT_BAD_INPUT
-            status = EXIT_BAD_INPUT
-    index: list[tuple[str, str, list[Path]]] = []
+            problems += len(exc.problems) or 1
+        else:
+            tree["explanatory"] = document.files()
+            label = "explanatory report (draft)" if document.draft else "explanatory report"
+            index.append((f"past-rental-contract.toml ({label})", "-", "explanatory"))
     evaluated: list[Scenario] = []
+    summaries = []
     for scenario in loaded:
         path = Path(scenario.source)
         try:
             result, files = scenario_report_files(apply_overrides(scenario, overrides, only_present=True), args.lang)
-        except ScenarioError as exc:
-            _print_problems(exc)
-            status = EXIT_BAD_INPUT
+        except InputError as exc:
+            failed(exc)
             continue
-        written = write_outputs(args.output / path.stem, files)
+        tree.setdefault(path.stem, {}).update(files)
         evaluated.append(result.scenario)
-        console.print_summary(result.rounded(), args.lang)
-        print()
-        index.append((path.name, result.scenario.option(result.preferred).name, written))
-    for plan_path in plan_files(args.scenarios):
+        summaries.append(result.rounded())
+        index.append((path.name, result.scenario.option(result.preferred).name, path.stem))
+    for plan_path in plans:
         progress_dir = args.scenarios / f"{plan_path.stem}-progress"
         try:
             tracked = procurement(plan_path, progress_dir if progress_dir.is_dir() else None, None, evaluated)
             files = _procurement_files(tracked, args.lang)
-        except PlanError as exc:
-            _print_problems(exc)
-            status = EXIT_BAD_INPUT
+        except InputError as exc:
+            failed(exc)
             continue
-        index.append((f"{plan_path.name} (schedule)", "-", write_outputs(args.output / plan_path.stem, files)))
-    if document is not None:
-        written = write_outputs(args.output / "explanatory", document.files())
-        label = "explanatory report (draft)" if document.draft else "explanatory report"
-        index.append((f"past-rental-contract.toml ({label})", "-", written))
-    for criteria_path in criteria_files(args.scenarios):
+        tree.setdefault(plan_path.stem, {}).update(files)
+        index.append((f"{plan_path.name} (schedule)", "-", plan_path.stem))
+    for criteria_path in criteria:
         from costmodel.choice import choose
         from costmodel.reports.outputs import choice_files
 
@@ -457,31 +615,56 @@ def _cmd_report(args: argparse.Namespace) -> int:
             choice = choose(criteria_path)
             files = choice_files(choice, args.lang)
         except InputError as exc:
-            _print_problems(exc)
-            status = EXIT_BAD_INPUT
+            failed(exc)
             continue
-        index.append((f"{criteria_path.name} (decision)", "-", write_outputs(args.output / criteria_path.stem, files)))
-    found = compliance_inputs(args.scenarios / "ioc-data")
+        tree.setdefault(criteria_path.stem, {}).update(files)
+        index.append((f"{criteria_path.name} (decision)", "-", criteria_path.stem))
+    for futures_path in futures:
+        from costmodel.futures import robust
+        from costmodel.reports.outputs import robust_files
+
+        try:
+            files = robust_files(robust(futures_path), args.lang)
+        except InputError as exc:
+            failed(exc)
+            continue
+        tree.setdefault(futures_path.stem, {}).update(files)
+        index.append((f"{futures_path.name} (futures)", "-", futures_path.stem))
+    compliance_result = None
     if found is not None:
         try:
-            written = _sample_compliance(args.scenarios / "ioc-data", found, args.output / "compliance", args.lang)
-        except ComplianceError as exc:
-            _print_problems(exc)
-            status = EXIT_BAD_INPUT
+            compliance_result, files = _sample_compliance(args.scenarios / "ioc-data", found, args.lang)
+        except InputError as exc:
+            failed(exc)
         else:
-            index.append(("ioc-data/ (compliance)", "-", written))
-    if not args.no_notebooks and args.notebooks.is_dir():
-        rendered = _render_notebooks(args.notebooks, args.output / "notebooks", args.lang)
+            tree.setdefault("compliance", {}).update(files)
+            index.append(("ioc-data/ (compliance)", "-", "compliance"))
+    if problems:
+        print(
+            f"costmodel report: nothing written to {args.output} ({problems} problem{'s' * (problems != 1)} above; "
+            "the report is written all or nothing)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if notebooks:  # the slowest part, last: still rendered before anything is written
+        rendered = _render_notebooks(notebooks, args.lang)
         if rendered:
-            index.append((f"{args.notebooks}/ (notebooks)", "-", rendered))
+            tree.setdefault("notebooks", {}).update(rendered)
+            index.append((f"{args.notebooks}/ (notebooks)", "-", "notebooks"))
+    for shown in summaries:  # the console before writing: a failure there leaves the output folder as it was
+        console.print_summary(shown, args.lang)
+        print()
+    if compliance_result is not None:
+        console.print_compliance(compliance_result.report, compliance_result.changes, args.lang)
     out = console.console()
+    write_tree(args.output, {f"{sub}/{name}": data for sub, files in tree.items() for name, data in files.items()})
     out.print(voc.text("console.wrote_folder", args.lang, folder=args.output.resolve()))
-    for name, preferred, written in index:
+    for name, preferred, sub in index:
         cheapest = f"  ({voc.text('console.preferred_short', args.lang, name=preferred)})" if preferred != "-" else ""
         out.print(f"  {name}{cheapest}")
-        for p in written:
-            print(f"    {p}")
-    return status
+        for file_name in tree[sub]:
+            print(f"    {args.output / sub / file_name}")  # one path a line, never wrapped
+    return EXIT_OK
 
 
 def _procurement_files(tracked, lang: str) -> dict[str, bytes]:
@@ -527,7 +710,7 @@ def _write_or_check(output: Path, text: str, check: bool, origin: str, command: 
     """Write a generated document, or with ``check`` only say whether the file is current (exit 2 if not)."""
     suffix = f" ({detail})" if detail else ""
     if check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        current = output.read_text(encoding="utf-8") if output.is_file() else ""
         if current != text:
             print(f"{output}: out of date with {origin}; run '{command}'", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -558,8 +741,9 @@ def _cmd_peers(args: argparse.Namespace) -> int:
         print(f"{peers_csv}: no such file (the published costs of other provinces; see --peers)", file=sys.stderr)
         return EXIT_BAD_INPUT
     tables = peer_tables(result, peers_csv, index_csv)
-    written = write_outputs(_default_outdir(args, args.scenario), {f"{name}.csv": csv_bytes(t) for name, t in tables.items()})
+    files = {f"{name}.csv": csv_bytes(t) for name, t in tables.items()}
     console.print_peers(tables["peers"], tables["peer_costs"], scenario, args.lang)
+    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -578,20 +762,20 @@ def _cmd_compliance(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     result = check_compliance(args.catalogue, args.status, args.as_of, args.previous, args.previous_as_of, args.sample)
     files = compliance_files(result, args.lang)
+    _print_compliance_warnings(result)
+    console.print_compliance(result.report, result.changes, args.lang)
     written = write_outputs(args.output, files)
-    _print_compliance(result, args.lang)
     console.print_written(written, args.lang)
     return EXIT_OK
 
 
-def _print_compliance(result, lang: str) -> None:
-    console.print_compliance(result.report, result.changes, lang)
+def _print_compliance_warnings(result) -> None:
     for w in result.report.warnings:
         print(f"warning: {warning_text(w, 'en')}", file=sys.stderr)
 
 
-def _sample_compliance(folder: Path, found, output: Path, lang: str) -> list[Path]:
-    """Run compliance on ``folder``: its catalogue and the two latest status files (``found``)."""
+def _sample_compliance(folder: Path, found, lang: str) -> tuple[object, dict[str, bytes]]:
+    """Run compliance on ``folder``: its catalogue and the two latest status files (``found``); the result and its files."""
     from costmodel.compliance import check_compliance
     from costmodel.reports.outputs import compliance_files
 
@@ -600,8 +784,8 @@ def _sample_compliance(folder: Path, found, output: Path, lang: str) -> list[Pat
     prev_as_of, prev = statuses[-2] if len(statuses) > 1 else (None, None)
     result = check_compliance(catalogue, status, as_of, prev, prev_as_of, sample=(folder / "SAMPLE").exists())
     files = compliance_files(result, lang)
-    _print_compliance(result, lang)
-    return write_outputs(output, files)
+    _print_compliance_warnings(result)
+    return result, files
 
 
 # ---------------------------------------------------------------------------
@@ -615,8 +799,8 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(path) for path in args.scenario]
     tracked = procurement(args.plan, args.progress, args.as_of, scenarios)
     files = _procurement_files(tracked, args.lang)
-    written = write_outputs(_default_outdir(args, args.plan), files)
     console.print_schedule(tracked.plan, tracked.baseline, tracked.status, args.lang)
+    written = write_outputs(_default_outdir(args, args.plan), files)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -645,11 +829,69 @@ def _progress_bar(total: int):
     return progress, (lambda done, _total: progress.update(task, completed=done))
 
 
+def _engine_size(scenario: Scenario) -> dict[str, int]:
+    return {
+        "n_options": len(scenario.options),
+        "n_years": scenario.n_years,
+        "n_items": sum(len(o.items) for o in scenario.options),
+        "n_inputs": len(scenario.random_inputs) + len(scenario.parameters),
+    }
+
+
+def _too_big(option: str, need: int, available: int, what: str, most: str) -> InputError:
+    """The problem of a run that would not fit in memory, naming the option and the most the machine can hold."""
+    message = (
+        f"{what} would need about {human_bytes(need)} of memory; about {human_bytes(available)} is available "
+        f"({USABLE_SHARE:.0%} of it usable): this machine can hold at most {most}"
+    )
+    return InputError([Problem(option, "", message)])
+
+
+def _simulation_chunk(scenario: Scenario, draws: int, chunk: int | None) -> int:
+    """The draws per chunk: ``--chunk``, else the default made smaller when memory is short.
+
+    Stops (exit 2, naming ``--draws``) before anything is allocated when the
+    draws kept would not fit in memory (see :mod:`costmodel._limits`).
+    """
+    from costmodel.risk.simulate import DEFAULT_CHUNK
+
+    size = _engine_size(scenario)
+    available = available_memory()
+    if chunk is None:  # a quarter of the usable memory at most for the engine's working arrays (results unchanged)
+        chunk = min(DEFAULT_CHUNK, max(1_000, int(available * USABLE_SHARE / 4) // engine_row_bytes(**size)))
+    fixed, per_draw = simulation_bytes(draws, chunk, **size)
+    need = fixed + draws * per_draw
+    if need > available * USABLE_SHARE:
+        most = most_units(per_draw, fixed, available)
+        what = f"{draws:,} draws of {size['n_options']} options x {size['n_years']} years"
+        raise _too_big("--draws", need, available, what, f"{most:,} draws")
+    return chunk
+
+
+def _check_sensitivity_memory(scenario: Scenario, sobol: int, steps: int, grid: bool) -> None:
+    size = _engine_size(scenario)
+    available = available_memory()
+    if sobol and scenario.is_uncertain:
+        per = sobol_bytes(**size, n_random=len(scenario.random_inputs))
+        if sobol * per > available * USABLE_SHARE:
+            most = most_units(per, 0, available)
+            power = 2 ** (most.bit_length() - 1) if most >= 2 else 0
+            what = f"a Sobol base sample of {sobol:,} ({len(scenario.random_inputs)} random inputs)"
+            raise _too_big("--sobol", sobol * per, available, what, f"--sobol {power}")
+    if grid:
+        per = grid_bytes(**size)
+        if steps * steps * per > available * USABLE_SHARE:
+            most = math.isqrt(most_units(per, 0, available))
+            what = f"a grid of {steps:,} x {steps:,} points"
+            raise _too_big("--steps", steps * steps * per, available, what, f"--steps {most}")
+
+
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from costmodel.reports.outputs import simulation_files
-    from costmodel.risk.simulate import DEFAULT_CHUNK, simulate
+    from costmodel.risk.simulate import simulate
 
     scenario = _scenario(args.scenario, _overrides(args))
+    chunk = _simulation_chunk(scenario, args.draws, args.chunk)
     if not scenario.is_uncertain:
         print(
             f"{args.scenario}: note: no input is a distribution, so every draw equals the deterministic result",
@@ -657,10 +899,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         )
     bar, callback = _progress_bar(args.draws)
     with bar:
-        result = simulate(scenario, args.draws, args.seed, args.chunk or DEFAULT_CHUNK, args.budget_cap, callback)
+        result = simulate(scenario, args.draws, args.seed, chunk, args.budget_cap, callback)
     files = simulation_files(result, args.lang)
-    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_simulation(result, args.lang)
+    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -669,14 +911,12 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from costmodel.reports.outputs import sensitivity_files
     from costmodel.risk.sensitivity import sensitivity
 
-    if args.sobol and (args.sobol < 2 or args.sobol & (args.sobol - 1)):
-        print("costmodel sensitivity: --sobol must be a power of 2 (or 0 to skip)", file=sys.stderr)
-        return EXIT_BAD_INPUT
     scenario = _scenario(args.scenario, _overrides(args))
+    _check_sensitivity_memory(scenario, args.sobol, args.steps, args.grid is not None)
     sens = sensitivity(scenario, args.percent, args.grid, args.steps, args.sobol, args.seed)
     files = sensitivity_files(sens, args.lang)
-    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_switching(sens.switching, scenario, args.lang)
+    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -698,8 +938,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             raise
         print(f"{args.scenario}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_audit(audit, args.lang)
+    written = write_outputs(_default_outdir(args, args.scenario), files)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -709,16 +949,97 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 
 
+def _check_weight_draws_memory(criteria_path: Path, draws: int) -> None:
+    from costmodel.mcda import load_criteria
+
+    crit = load_criteria(criteria_path)
+    per = weight_draw_bytes(len(crit.criteria), len(crit.options))
+    available = available_memory()
+    if draws * per > available * USABLE_SHARE:
+        what = f"{draws:,} weight draws of {len(crit.criteria)} criteria x {len(crit.options)} options"
+        raise _too_big("--draws", draws * per, available, what, f"{most_units(per, 0, available):,} draws")
+
+
 def _cmd_choose(args: argparse.Namespace) -> int:
     from costmodel.choice import choose
     from costmodel.reports.outputs import choice_files
 
+    _check_weight_draws_memory(args.criteria, args.draws)
     survey = args.survey if args.survey is not None else "auto"
     compliance = args.compliance if args.compliance is not None else "auto"
     choice = choose(args.criteria, None, survey, compliance, args.draws, args.seed)
     files = choice_files(choice, args.lang)
-    written = write_outputs(_default_outdir(args, args.criteria), files)
     console.print_choice(choice, args.lang)
+    written = write_outputs(_default_outdir(args, args.criteria), files)
+    console.print_written(written, args.lang)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# robust and optimise
+# ---------------------------------------------------------------------------
+
+
+def _cmd_robust(args: argparse.Namespace) -> int:
+    from costmodel.futures import robust
+    from costmodel.reports.outputs import robust_files
+    from costmodel.reports.robust_report import robust_text
+
+    result = robust(args.futures)
+    files = robust_files(result, args.lang)
+    console.console().print(robust_text(result, args.lang))
+    written = write_outputs(_default_outdir(args, args.futures), files)
+    console.print_written(written, args.lang)
+    return EXIT_OK
+
+
+def _optimise_outdir(args: argparse.Namespace) -> Path:
+    return args.output if args.output is not None else Path("reports") / f"{args.scenario.stem}-plan"
+
+
+def _budget_caps(specs: Sequence[str]) -> dict:
+    """``[SOURCE[:YEAR]=]VND`` options as the optimiser's caps ``{(year, source): cap}`` / ``{source: cap}``."""
+    caps: dict = {}
+    for spec in specs:
+        key, sep, amount = spec.rpartition("=")
+        try:
+            value = float(amount.replace("_", ""))
+        except ValueError:
+            value = float("nan")
+        if not (value > 0 and value < float("inf")):
+            raise ScenarioError(
+                [Problem("--budget-cap", spec, "expected [SOURCE[:YEAR]=]VND with a positive amount, e.g. investment:2025=3.5e9")]
+            )
+        source, _, year = (key or "total").partition(":")
+        if year:
+            if not year.isdigit():
+                raise ScenarioError([Problem("--budget-cap", spec, f"expected a year after ':', got {year!r}")])
+            caps[(int(year), source)] = value
+        else:
+            caps[source] = value
+    return caps
+
+
+def _cmd_optimise(args: argparse.Namespace) -> int:
+    from costmodel.decision.optimise import optimise
+    from costmodel.reports.optimise_report import optimise_text
+    from costmodel.reports.outputs import optimise_files
+
+    if args.near_optimal < 0:
+        raise ScenarioError([Problem("--near-optimal", str(args.near_optimal), "expected a whole number >= 0")])
+    futures = None
+    if args.futures is not None:
+        from costmodel.futures import load_futures
+
+        spec = load_futures(args.futures)
+        futures = {
+            f.id: (load_scenario(f.scenario), f.probability if f.probability is not None else 1 / len(spec.futures))
+            for f in spec.futures
+        }
+    result = optimise(args.scenario, futures, _budget_caps(args.budget_cap) or None, args.near_optimal)
+    files = optimise_files(result, args.lang)
+    console.console().print(optimise_text(result, args.lang))
+    written = write_outputs(_optimise_outdir(args), files)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -740,6 +1061,11 @@ def _compare_groups(specs: Sequence[str]) -> dict[str, list[str]] | None:
     return groups or None
 
 
+def _compare_outdir(args: argparse.Namespace) -> Path:
+    stem = args.a.stem if args.b is None else f"{args.a.stem}-vs-{args.b.stem}"
+    return args.output if args.output is not None else Path("reports") / "compare" / stem
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from costmodel.explain import compare
     from costmodel.reports.compare_report import attribution_text
@@ -756,12 +1082,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         b = _scenario(args.b, overrides)
     explanation = compare(a, b, _compare_groups(args.group))
     files = explanation_files(explanation, args.lang)
-    stem = args.a.stem if args.b is None else f"{args.a.stem}-vs-{args.b.stem}"
-    outdir = args.output if args.output is not None else Path("reports") / "compare" / stem
-    written = write_outputs(outdir, files)
-    out = console.console()
     console.print_explanation(explanation, args.lang)
-    out.print(attribution_text(explanation, args.lang).replace("**", ""))
+    console.console().print(attribution_text(explanation, args.lang).replace("**", ""))
+    written = write_outputs(_compare_outdir(args), files)
     console.print_written(written, args.lang)
     return EXIT_OK
 
@@ -772,19 +1095,19 @@ def _apply(scenario: Scenario, overrides) -> Scenario:
     return apply_overrides(scenario, overrides)
 
 
-def _render_notebooks(folder: Path, output: Path, lang: str) -> list[Path]:
-    """Execute every notebook in ``folder`` and write self-contained HTML (no code) to ``output``."""
+def _render_notebooks(paths: Sequence[Path], lang: str) -> dict[str, bytes]:
+    """Execute the notebooks and render each to self-contained HTML (no code): ``{stem.html: bytes}``, nothing written."""
     try:
         from costmodel.reports.notebook import run_notebook
     except ImportError:  # pragma: no cover
-        return []
+        return {}
     try:
         import nbclient  # noqa: F401
     except ImportError:
         print("note: notebooks skipped: install the 'notebooks' extra (pip install -e '.[notebooks]')", file=sys.stderr)
-        return []
+        return {}
     files = {}
-    for path in sorted(folder.glob("*.ipynb")):
+    for path in paths:
         _, html = run_notebook(path.resolve(), {"lang": lang} if lang != "vi" else None)
         files[f"{path.stem}.html"] = html.encode("utf-8")
-    return write_outputs(output, files) if files else []
+    return files

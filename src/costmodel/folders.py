@@ -16,7 +16,9 @@ __all__ = [
     "compliance_inputs",
     "criteria_files",
     "is_contract",
+    "futures_files",
     "is_cost_scenario",
+    "is_futures",
     "is_criteria",
     "is_plan",
     "plan_files",
@@ -58,6 +60,17 @@ def is_contract(path: Path) -> bool:
     """True for TOML files with a top-level ``[contract]`` table (a past contract's terms)."""
     data = _tables(Path(path))
     return data is not None and "contract" in data
+
+
+def is_futures(path: Path) -> bool:
+    """True for TOML files with a top-level ``[futures]`` table (one option set in several futures)."""
+    data = _tables(Path(path))
+    return data is not None and "futures" in data
+
+
+def futures_files(folder: Path) -> list[Path]:
+    """The futures files of a folder, sorted by name."""
+    return sorted(p for p in Path(folder).glob("*.toml") if is_futures(p))
 
 
 def criteria_files(folder: Path) -> list[Path]:

@@ -24,7 +24,7 @@ from costmodel.mcda import COST_ID
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.names import Names
 from costmodel.reports.plotting import NumberFormatter, figure_axes, palette, plain
-from costmodel.reports.tables import html_table, markdown_table, reader_frame
+from costmodel.reports.tables import html_table, markdown_table, md_escape, md_paragraph, reader_frame
 
 __all__ = [
     "choice_html",
@@ -592,8 +592,11 @@ def _figure(choice, which: str, lang: str) -> Figure:
 def _png(fig: Figure) -> str:
     import base64
 
+    from costmodel.reports.plotting import plain_figure, plain_rc
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    with plain_rc():
+        plain_figure(fig).savefig(buffer, format="png", dpi=110)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -632,24 +635,29 @@ def choice_html(choice, lang: str | None = None, standalone: bool = False) -> st
 
 
 def choice_markdown(choice, lang: str | None = None) -> str:
-    """The decision report as Markdown (charts as the PNG files written beside it)."""
+    """The decision report as Markdown (charts as the PNG files written beside it).
+
+    Every text is escaped (:func:`~costmodel.reports.tables.md_escape`): names of
+    options, criteria, gates, provinces and justifications never become HTML or markup.
+    """
     lang = voc._lang(lang)
+    m = md_escape
     title, banner = _heading(choice, lang)
-    lines = [f"# {title}", "", f"**{banner}**", ""]
+    lines = [f"# {m(title)}", "", f"**{m(banner)}**", ""]
     for n, (heading, parts) in enumerate(_sections(choice, lang), start=1):
-        lines += [f"## {n}. {heading}", ""]
+        lines += [f"## {n}. {m(heading)}", ""]
         for part in parts:
             kind = part[0]
             if kind == "p":
-                lines += [part[1], ""]
+                lines += [md_paragraph(part[1]), ""]
             elif kind == "list":
-                lines += [f"- {x}" for x in part[1]] + [""]
+                lines += [f"- {md_paragraph(x)}" for x in part[1]] + [""]
             elif kind == "table":
                 if part[2]:
-                    lines += [f"*{part[2]}*", ""]
+                    lines += [f"*{m(part[2])}*", ""]
                 lines += [markdown_table(part[1]), ""]
             elif kind == "figure":
-                lines += [f"![{voc.term(f'choice.chart.{part[1]}_alt', lang)}]({part[1]}.png)", ""]
+                lines += [f"![{m(voc.term(f'choice.chart.{part[1]}_alt', lang))}]({part[1]}.png)", ""]
     return "\n".join(lines)
 
 

@@ -366,18 +366,23 @@ def change_lines(comparison: Explanation, lang: str | None = None) -> list[tuple
 
 
 def explanation_markdown(comparison: Explanation, lang: str | None = None) -> str:
-    """The comparison as a Markdown page: the paragraph, the attribution table, its notes and the changes in words."""
-    from costmodel.reports.tables import markdown_table
+    """The comparison as a Markdown page: the paragraph, the attribution table, its notes and the changes in words.
+
+    Names (scenario titles, options, inputs, groups of the caller's own) are
+    escaped: never HTML or Markdown markup.
+    """
+    from costmodel.reports.tables import markdown_table, md_escape, md_paragraph
 
     lang = voc._lang(lang)
+    m = md_escape
     frame = attribution_frame(comparison, lang)
-    lines = [f"# {frame.attrs['caption']}", "", attribution_text(comparison, lang), "", f"*{frame.attrs['unit_line']}*", ""]
-    lines += [markdown_table(frame), ""]
-    lines += [f"- {note}" for note in frame.attrs["notes"]]
+    lines = [f"# {m(frame.attrs['caption'])}", "", md_paragraph(attribution_text(comparison, lang)), ""]
+    lines += [f"*{m(frame.attrs['unit_line'])}*", "", markdown_table(frame), ""]
+    lines += [f"- {md_paragraph(note)}" for note in frame.attrs["notes"]]
     changes = change_lines(comparison, lang)
     if changes:
-        lines += ["", f"## {voc.term('compare.changes.heading', lang)}", ""]
-        lines += [f"{i}. {text} ({_in_sentence(group)})" for i, (group, text) in enumerate(changes, start=1)]
+        lines += ["", f"## {m(voc.term('compare.changes.heading', lang))}", ""]
+        lines += [f"{i}. {md_paragraph(text)} ({m(_in_sentence(group))})" for i, (group, text) in enumerate(changes, start=1)]
     return "\n".join(lines) + "\n"
 
 

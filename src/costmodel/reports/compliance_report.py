@@ -16,7 +16,7 @@ import xlsxwriter
 
 from costmodel.compliance import ComplianceReport
 from costmodel.reports import vocabulary as voc
-from costmodel.reports.tables import markdown_table
+from costmodel.reports.tables import markdown_table, md_escape, md_paragraph
 
 __all__ = ["compliance_html", "compliance_markdown", "compliance_workbook_bytes", "warning_text"]
 
@@ -71,19 +71,21 @@ def compliance_markdown(
     lang: str | None = None,
     sample: bool = False,
 ) -> str:
-    """The report section as Markdown, ready to paste into the periodic report."""
-    parts = [f"## {_t('title', lang)}", "", f"*{voc.text('comp.as_of', lang, d=_date(report.as_of, lang))}*"]
+    """The report section as Markdown, ready to paste into the periodic report (names escaped: never HTML or markup)."""
+    m = md_escape
+    parts = [f"## {m(_t('title', lang))}", "", f"*{m(voc.text('comp.as_of', lang, d=_date(report.as_of, lang)))}*"]
     if previous_as_of is not None:
-        parts[-1] += f" — *{voc.text('comp.previous', lang, d=_date(previous_as_of, lang))}*"
+        parts[-1] += f" — *{m(voc.text('comp.previous', lang, d=_date(previous_as_of, lang)))}*"
     if sample:
-        parts += ["", f"**{_t('demo', lang)}**"]
-    parts += ["", _t("basis", lang), ""]
+        parts += ["", f"**{m(_t('demo', lang))}**"]
+    parts += ["", md_paragraph(_t("basis", lang)), ""]
     for key, table in _sections(report, change_table):
-        parts += [f"### {_t(key, lang)}", ""]
-        parts += [markdown_table(_display(table, lang)) if len(table) else _t("none", lang), ""]
+        parts += [f"### {m(_t(key, lang))}", ""]
+        parts += [markdown_table(_display(table, lang)) if len(table) else md_paragraph(_t("none", lang)), ""]
     if report.warnings:
-        parts += [f"### {_t('warnings', lang)}", ""] + [f"- {warning_text(w, lang)}" for w in report.warnings] + [""]
-    parts += [f"*{_t('method', lang)}*", ""]
+        parts += [f"### {m(_t('warnings', lang))}", ""]
+        parts += [f"- {md_paragraph(warning_text(w, lang))}" for w in report.warnings] + [""]
+    parts += [f"*{m(_t('method', lang))}*", ""]
     return "\n".join(parts)
 
 

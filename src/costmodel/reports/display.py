@@ -82,11 +82,6 @@ class Markdown:
         return self.text
 
 
-def _bold(text: str) -> str:
-    parts = _e(text).split("**")
-    return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
-
-
 def _table(frame, unit_line: str | None = None, caption: str | None = None) -> str:
     return html_table(frame, caption, unit_line)
 
@@ -197,7 +192,7 @@ class EvaluationViews:
             return HTML(f"<p>{_e(voc.term('slip.none', lang))}</p>", "no slip")
         table = slip_frame(found, lang)
         body = _table(table, voc.term("wb.unit_line", lang)) if len(table) else ""
-        return HTML(f"{_STYLE}<p>{_bold(slip_text(found, lang))}</p>{body}", "slip")
+        return HTML(f"{_STYLE}<p>{_e(slip_text(found, lang))}</p>{body}", "slip")
 
     def recommendation(self, simulation=None, sensitivity=None, lang: str | None = None) -> Markdown:
         """The recommending paragraph, with the risk and switching values when given."""
@@ -286,6 +281,7 @@ class SensitivityPlots:
 def procurement_html(status, lang: str | None = None) -> str:
     """The weekly report's summary lines (with progress) or the planned finish and critical path."""
     from costmodel.reports.schedule_report import _summary_lines, _task_table
+    from costmodel.reports.tables import md_escape, md_inline_html
 
     lang = voc._lang(lang)
     parts = [_STYLE, f"<h4>{_e(voc.text('sched.title', lang, title=status.plan.title))}</h4>"]
@@ -299,14 +295,18 @@ def procurement_html(status, lang: str | None = None) -> str:
                 baseline=voc.date(status.baseline.finish, lang),
                 moved=voc.term("sched.as_planned", lang),
             ),
-            voc.text("sched.critical_path", lang, tasks=", ".join(names[i] for i in status.baseline.critical_path) or voc.DASH),
+            voc.text(
+                "sched.critical_path",
+                lang,
+                tasks=", ".join(md_escape(names[i]) for i in status.baseline.critical_path) or voc.DASH,
+            ),
         ]
-        return "\n".join([*parts, "<ul>", *[f"<li>{_bold(x)}</li>" for x in lines], "</ul>"])
+        return "\n".join([*parts, "<ul>", *[f"<li>{md_inline_html(x)}</li>" for x in lines], "</ul>"])
     parts.append(f"<p>{_e(voc.text('sched.as_of', lang, date=voc.date(status.status.as_of, lang)))}</p>")
     if status.sample:
         parts.append(f"<p><strong>{_e(voc.term('sched.sample', lang))}</strong></p>")
-    lines = _summary_lines(status.plan, status.baseline, status.status, status.previous, lang)
-    parts += ["<ul>", *[f"<li>{_bold(x)}</li>" for x in lines], "</ul>"]
+    lines = _summary_lines(status.plan, status.baseline, status.status, status.previous, lang, md_escape)
+    parts += ["<ul>", *[f"<li>{md_inline_html(x)}</li>" for x in lines], "</ul>"]
     parts.append(_table(_task_table(status.status, status.changes, lang)))
     return "\n".join(parts)
 
@@ -334,7 +334,7 @@ def explanation_html(explanation, lang: str | None = None) -> str:
     frame = attribution_frame(explanation, lang)
     notes = "".join(f"<p><em>{_e(n)}</em></p>" for n in frame.attrs.get("notes", []))
     table = html_table(frame, frame.attrs.get("caption"), frame.attrs.get("unit_line"))
-    return f"{_STYLE}<p>{_bold(attribution_text(explanation, lang))}</p>{table}{notes}"
+    return f"{_STYLE}<p>{_e(attribution_text(explanation, lang))}</p>{table}{notes}"
 
 
 class ExplanationPlots:
@@ -459,8 +459,9 @@ class ChoiceViews:
     def recommendation(self, lang: str | None = None) -> Markdown:
         """The recommendation from the numbers, naming what would change it."""
         from costmodel.reports.choice_report import recommendation_text
+        from costmodel.reports.tables import md_paragraph
 
-        return Markdown(recommendation_text(self._choice, lang))
+        return Markdown(md_paragraph(recommendation_text(self._choice, lang)))
 
 
 # ---------------------------------------------------------------------------
@@ -469,8 +470,11 @@ class ChoiceViews:
 
 
 def _figure_png(fig) -> bytes:
+    from costmodel.reports.plotting import plain_figure, plain_rc
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    with plain_rc():
+        plain_figure(fig).savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
 
 

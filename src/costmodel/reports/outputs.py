@@ -14,19 +14,22 @@ rounded to the đồng (:meth:`costmodel.Evaluation.rounded`).
 from __future__ import annotations
 
 import io
+import numbers
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from costmodel._files import write_outputs
+from costmodel._files import write_outputs, write_tree
 
 __all__ = [
+    "FORMULA_START",
     "REPORT_DRAWS",
     "REPORT_SEED",
     "choice_files",
+    "optimise_files",
+    "robust_files",
     "compliance_files",
     "compliance_workbook",
     "csv_bytes",
@@ -35,6 +38,7 @@ __all__ = [
     "explanation_files",
     "figure_files",
     "files_for",
+    "neutral_text",
     "peer_tables",
     "procurement_files",
     "register_for",
@@ -56,18 +60,83 @@ REPORT_DRAWS, REPORT_SEED = 10_000, 0
 # ---------------------------------------------------------------------------
 
 
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutral_text(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as written: a text that looks like a formula gets a ``'`` in front.
+
+    Only text is changed (OWASP's advice against CSV injection: prefix cells
+    that start with ``=``, ``+``, ``-``, ``@``, a tab or a line break with a
+    single quote); numbers, missing values and other texts are returned as
+    they are.
+
+    Examples
+    --------
+    >>> neutral_text("=HYPERLINK(1)"), neutral_text("-2+3"), neutral_text(-5.0), neutral_text("Thuê")
+    ("'=HYPERLINK(1)", "'-2+3", -5.0, 'Thuê')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_text(value: object) -> object:
+    """A text cell neutralised (:func:`neutral_text`) with its line breaks written as LF (always quoted then)."""
+    value = neutral_text(value)
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _text_column(column: pd.Series) -> bool:
+    """A column that may hold text (object, string, category): numbers, booleans and dates never do."""
+    types = pd.api.types
+    dtype = column.dtype
+    return not (
+        types.is_numeric_dtype(dtype)
+        or types.is_bool_dtype(dtype)
+        or types.is_datetime64_any_dtype(dtype)
+        or types.is_timedelta64_dtype(dtype)
+    )
+
+
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """A machine table as CSV: full precision (repr-exact floats), empty cells for missing values, LF line ends."""
-    return table.to_csv(index=False, float_format=None, lineterminator="\n").encode("utf-8")
+    """A machine table as CSV — the one CSV writer of every output.
+
+    Full precision (repr-exact floats), empty cells for missing values, LF line
+    ends (line breaks inside text cells too, which are then quoted); text cells
+    (and headers) that a spreadsheet would read as a formula are written with
+    a leading ``'`` (:func:`neutral_text`), numeric columns exactly as they are.
+    """
+    out = table
+    headers = [neutral_text(c) for c in table.columns]
+    text_positions = [i for i in range(table.shape[1]) if _text_column(table.iloc[:, i])]
+    if text_positions or headers != list(table.columns):
+        out = table.copy()
+        out.columns = range(table.shape[1])
+        for i in text_positions:
+            out[i] = table.iloc[:, i].astype(object).map(_csv_text)
+        out.columns = headers
+    return out.to_csv(index=False, float_format=None, lineterminator="\n").encode("utf-8")
 
 
 def figure_files(fig, stem: str) -> dict[str, bytes]:
-    """A chart as ``stem.png`` (150 dpi) and ``stem.svg`` (without a date, so that reruns are identical)."""
+    """A chart as ``stem.png`` (150 dpi) and ``stem.svg`` (without a date, so that reruns are identical).
+
+    Every text of the figure is shown as written (:func:`costmodel.reports.plotting.plain_figure`):
+    no TeX, and a ``$`` that escaped :func:`~costmodel.reports.plotting.plain` is not read as mathematics.
+    """
+    from costmodel.reports.plotting import plain_figure, plain_rc
+
+    plain_figure(fig)
     out = {}
-    for ext in ("png", "svg"):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None)
-        out[f"{stem}.{ext}"] = buffer.getvalue()
+    with plain_rc():
+        for ext in ("png", "svg"):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None)
+            out[f"{stem}.{ext}"] = buffer.getvalue()
     return out
 
 
@@ -77,18 +146,9 @@ def write_files(folder: str | os.PathLike, files: Mapping[str, bytes]) -> list[P
 
 
 def write_file(path: str | os.PathLike, data: bytes) -> Path:
-    """Write one file atomically (a temporary file beside it, then renamed). Returns the path."""
+    """Write one file atomically (staged beside it, then renamed; see :func:`costmodel._files.write_tree`). Returns the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".costmodel-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_tree(path.parent, {path.name: data})[0]
 
 
 # ---------------------------------------------------------------------------
@@ -364,6 +424,40 @@ def choice_files(choice, lang: str | None = None) -> dict[str, bytes]:
 
 
 # ---------------------------------------------------------------------------
+# choice across futures and the optimised plan
+# ---------------------------------------------------------------------------
+
+
+def robust_files(result, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel robust`` writes: regret and robust tables (CSV), the section (Markdown, HTML), the workbook."""
+    from costmodel.reports.robust_report import robust_html, robust_markdown, robust_workbook
+
+    files = {f"{name}.csv": csv_bytes(table) for name, table in result.tables.items()}
+    files["robust.md"] = robust_markdown(result, lang).encode("utf-8")
+    files["robust.html"] = robust_html(result, lang, standalone=True).encode("utf-8")
+    files["robust.xlsx"] = robust_workbook(result, lang)
+    return files
+
+
+def optimise_files(result, lang: str | None = None) -> dict[str, bytes]:
+    """What ``costmodel optimise`` writes: plan, decisions, objective, caps, alternatives (CSV), plan.toml, the plan in words."""
+    from costmodel.reports.optimise_report import optimise_markdown
+
+    files = {
+        "plan.csv": csv_bytes(result.plan),
+        "decisions.csv": csv_bytes(result.decisions),
+        "optimise.csv": csv_bytes(result.summary()),
+    }
+    for name, text in result.to_scenarios().items():
+        files[result.file_name(name)] = text.encode("utf-8")
+    if result.caps:
+        files["binding.csv"] = csv_bytes(result.binding)
+    files["alternatives.csv"] = csv_bytes(result.alternatives)
+    files["optimise.md"] = optimise_markdown(result, lang).encode("utf-8")
+    return files
+
+
+# ---------------------------------------------------------------------------
 # comparison of two scenarios
 # ---------------------------------------------------------------------------
 
@@ -390,12 +484,14 @@ def explanation_files(explanation, lang: str | None = None) -> dict[str, bytes]:
     return files
 
 
-def _cell(value) -> str:
-    """A changed value in a CSV cell: a number or a text as written, a table as TOML-like text."""
+def _cell(value):
+    """A changed value in a CSV cell: a number as a number, a text as written, a table as TOML-like text."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} = {_cell(v)!s}" for k, v in value.items()) + "}"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return value  # a number stays a number (a text cell "-0.02" would be neutralised as a formula)
     return str(value)
 
 
@@ -408,8 +504,10 @@ def files_for(result, lang: str | None = None) -> dict[str, bytes]:
     """The files the command line writes for ``result`` (any result object of costmodel)."""
     from costmodel.choice import ModelChoice
     from costmodel.compliance import ComplianceResult
+    from costmodel.decision.optimise import OptimisationResult
     from costmodel.evaluation import Evaluation
     from costmodel.explain import Explanation
+    from costmodel.futures import RobustResult
     from costmodel.risk.sensitivity import SensitivityResult
     from costmodel.risk.simulate import SimulationResult
     from costmodel.schedule.tracking import ProcurementStatus
@@ -428,6 +526,10 @@ def files_for(result, lang: str | None = None) -> dict[str, bytes]:
         return compliance_files(result, lang)
     if isinstance(result, ModelChoice):
         return choice_files(result, lang)
+    if isinstance(result, RobustResult):
+        return robust_files(result, lang)
+    if isinstance(result, OptimisationResult):
+        return optimise_files(result, lang)
     raise TypeError(f"no output files for {type(result).__name__}")
 
 
@@ -442,6 +544,7 @@ def workbook_for(result, lang: str | None = None) -> bytes:
     from costmodel.compliance import ComplianceResult
     from costmodel.evaluation import Evaluation, evaluate
     from costmodel.explain import Explanation
+    from costmodel.futures import RobustResult
     from costmodel.risk.sensitivity import SensitivityResult
     from costmodel.risk.simulate import SimulationResult
     from costmodel.schedule.tracking import ProcurementStatus
@@ -464,4 +567,8 @@ def workbook_for(result, lang: str | None = None) -> bytes:
         from costmodel.reports.choice_report import choice_workbook
 
         return choice_workbook(result, lang)
+    if isinstance(result, RobustResult):
+        from costmodel.reports.robust_report import robust_workbook
+
+        return robust_workbook(result, lang)
     raise TypeError(f"no workbook for {type(result).__name__}")

@@ -9,6 +9,7 @@ chart of :mod:`costmodel.reports`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
@@ -19,12 +20,89 @@ from matplotlib.transforms import Bbox, IdentityTransform
 
 from costmodel.reports import vocabulary as voc
 
-__all__ = ["DateFormatter", "NumberFormatter", "figure_axes", "heading_above", "month_label", "palette", "plain"]
+__all__ = [
+    "DateFormatter",
+    "NumberFormatter",
+    "figure_axes",
+    "heading_above",
+    "month_label",
+    "palette",
+    "plain",
+    "plain_figure",
+    "plain_rc",
+]
 
 
 def plain(text: object) -> str:
     """Text for a matplotlib label, shown as written (``$`` is not mathtext)."""
     return str(text).replace("$", r"\$")
+
+
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _plain_again(text: str) -> str:
+    """Escape the ``$`` that :func:`plain` did not (a text already passed through it is unchanged)."""
+    return _UNESCAPED_DOLLAR.sub(r"\\$", text) if "$" in text else text
+
+
+class _PlainFormatter(Formatter):
+    """Tick labels of another formatter, with every ``$`` shown as written (:func:`plain_figure`)."""
+
+    def __init__(self, inner: Formatter):
+        self.inner = inner
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return _plain_again(str(self.inner(x, pos)))
+
+    def format_ticks(self, values) -> list[str]:
+        return [_plain_again(str(t)) for t in self.inner.format_ticks(values)]
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return _plain_again(str(self.inner.get_offset()))
+
+    def format_data(self, value) -> str:
+        return _plain_again(str(self.inner.format_data(value)))
+
+    def format_data_short(self, value) -> str:
+        return _plain_again(str(self.inner.format_data_short(value)))
+
+
+def plain_rc():
+    r"""A context in which new texts are never TeX and read ``\$`` as a dollar sign (whatever matplotlibrc says)."""
+    import matplotlib
+
+    return matplotlib.rc_context({"text.usetex": False, "text.parse_math": True})
+
+
+def plain_figure(fig: Figure) -> Figure:
+    """Make every text of ``fig`` show as written, whatever the chart code passed through :func:`plain`.
+
+    The last line of defence before a figure is saved: no text is set in TeX,
+    and a ``$`` not escaped by :func:`plain` is escaped now, in titles, labels,
+    legends, annotations and the tick labels of names (fixed tick labels are
+    re-read from their formatter at every draw, so the formatter's labels are
+    escaped too). Returns the figure.
+    """
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    for axes in fig.get_axes():
+        for axis in (axes.xaxis, axes.yaxis):
+            major, minor = axis.get_major_formatter(), axis.get_minor_formatter()
+            if isinstance(major, FixedFormatter | FuncFormatter):  # labels given as text (names), not numbers
+                axis.set_major_formatter(_PlainFormatter(major))
+            if isinstance(minor, FixedFormatter | FuncFormatter):
+                axis.set_minor_formatter(_PlainFormatter(minor))
+    for text in fig.findobj(Text):
+        text.set_usetex(False)
+        text.set_parse_math(True)
+        raw = text.get_text()
+        if "$" in raw:
+            text.set_text(_plain_again(raw))
+    return fig
 
 
 def figure_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:

@@ -9,20 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import xlsxwriter
 
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.slip_report import slip_frame, slip_text
-from costmodel.reports.tables import html_table, markdown_table
+from costmodel.reports.tables import html_table, markdown_table, md_escape, md_inline_html, md_paragraph
 from costmodel.schedule.cpm import Schedule
 from costmodel.schedule.plan import Plan
 from costmodel.schedule.progress import Forecast
 from costmodel.slip import Slip
 
 __all__ = ["weekly_html", "weekly_markdown", "weekly_workbook_bytes"]
+
+
+#: Stands for a ``*`` of a name while the vocabulary's ``**bold**`` markers are removed (workbook).
+_STAR = "\x00"
+
+
+def _hide_stars(name: str) -> str:
+    return name.replace("*", _STAR)
 
 
 def _d(day: dt.date | None, lang: str) -> str:
@@ -60,7 +68,11 @@ def _task_table(status: Forecast, changes: pd.DataFrame | None, lang: str) -> pd
     return out
 
 
-def _summary_lines(plan: Plan, baseline: Schedule, status: Forecast, previous: Forecast | None, lang: str) -> list[str]:
+def _summary_lines(
+    plan: Plan, baseline: Schedule, status: Forecast, previous: Forecast | None, lang: str, esc: Callable[[str], str] = str
+) -> list[str]:
+    """The summary lines (with the vocabulary's ``**bold**``); ``esc`` escapes the names from the plan in them."""
+
     def t(key: str, **fields: object) -> str:
         return voc.text(key, lang, **fields) if fields else voc.term(key, lang)
 
@@ -72,7 +84,7 @@ def _summary_lines(plan: Plan, baseline: Schedule, status: Forecast, previous: F
         moved_text = t("sched.later" if moved > 0 else "sched.earlier", days=abs(moved))
     lines.append(t("sched.finish", finish=_d(status.finish, lang), baseline=_d(baseline.finish, lang), moved=moved_text))
     if plan.deadline is not None:
-        src = f" ({plan.deadline_source})" if plan.deadline_source else ""
+        src = f" ({esc(plan.deadline_source)})" if plan.deadline_source else ""
         slack = status.slack
         verdict = t("sched.slack", days=slack) if slack >= 0 else t("sched.overdue", days=-slack)
         lines.append(t("sched.deadline", date=_d(plan.deadline, lang), source=src, verdict=verdict))
@@ -102,7 +114,7 @@ def _summary_lines(plan: Plan, baseline: Schedule, status: Forecast, previous: F
         points = _n(status.percent_complete - previous.percent_complete, lang)
         lines.append(t("sched.week", date=_d(previous.as_of, lang), moved=moved_text, points=points))
     names = {task.id: task.name for task in plan.tasks}
-    cp = ", ".join(names[i] for i in status.critical_path) or voc.DASH
+    cp = ", ".join(esc(names[i]) for i in status.critical_path) or voc.DASH
     lines.append(t("sched.critical_path", tasks=cp))
     return lines
 
@@ -122,33 +134,38 @@ def weekly_markdown(
     slips: Sequence[Slip] = (),
     sample: bool = False,
 ) -> str:
-    """The weekly progress report as Markdown (with the effect of the forecast on each linked cost scenario)."""
+    """The weekly progress report as Markdown (with the effect of the forecast on each linked cost scenario).
+
+    Names from the plan and the scenarios are escaped (:func:`~costmodel.reports.tables.md_escape`):
+    never HTML or Markdown markup.
+    """
     lang = voc._lang(lang)
+    m = md_escape
     parts = [
-        f"# {voc.text('sched.title', lang, title=plan.title)}",
+        f"# {m(voc.text('sched.title', lang, title=plan.title))}",
         "",
-        voc.text("sched.as_of", lang, date=_d(status.as_of, lang)),
+        md_paragraph(voc.text("sched.as_of", lang, date=_d(status.as_of, lang))),
         "",
     ]
     if sample:
-        parts += [f"**{voc.term('sched.sample', lang)}**", ""]
-    parts += [f"- {line}" for line in _summary_lines(plan, baseline, status, previous, lang)]
+        parts += [f"**{m(voc.term('sched.sample', lang))}**", ""]
+    parts += [f"- {line}" for line in _summary_lines(plan, baseline, status, previous, lang, md_escape)]
     for key, head in (("late", "sched.late_tasks"), ("at_risk", "sched.at_risk_tasks")):
         rows = status.table[status.table["status"] == key]
-        parts += ["", f"## {voc.term(head, lang)}", ""]
+        parts += ["", f"## {m(voc.term(head, lang))}", ""]
         if rows.empty:
-            parts.append(voc.term("sched.none", lang))
+            parts.append(md_paragraph(voc.term("sched.none", lang)))
         else:
             for r in rows.itertuples(index=False):
                 item = voc.text(
                     "sched.late_item", lang, name=r.name, owner=r.owner, date=_d(r.forecast_finish, lang), days=r.delay
                 )
-                parts.append(f"- {item}")
+                parts.append(f"- {md_paragraph(item)}")
     for sentence, table in _slip_sections(slips, lang):
-        parts += ["", f"## {voc.term('slip.heading', lang)}", "", sentence, ""]
+        parts += ["", f"## {m(voc.term('slip.heading', lang))}", "", md_paragraph(sentence), ""]
         if len(table):
-            parts += [f"*{voc.term('wb.unit_line', lang)}*", "", markdown_table(table)]
-    parts += ["", "## " + voc.term("sched.tasks", lang), "", markdown_table(_task_table(status, changes, lang)), ""]
+            parts += [f"*{m(voc.term('wb.unit_line', lang))}*", "", markdown_table(table)]
+    parts += ["", "## " + m(voc.term("sched.tasks", lang)), "", markdown_table(_task_table(status, changes, lang)), ""]
     return "\n".join(parts)
 
 
@@ -166,11 +183,6 @@ def weekly_html(
     """The same report as a self-contained HTML page (the Gantt chart embedded as SVG)."""
     e = html.escape
     lang = voc._lang(lang)
-
-    def bold(text: str) -> str:
-        parts = e(text).split("**")
-        return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
-
     body = [
         f"<h1>{e(voc.text('sched.title', lang, title=plan.title))}</h1>",
         f"<p>{e(voc.text('sched.as_of', lang, date=_d(status.as_of, lang)))}</p>",
@@ -178,12 +190,12 @@ def weekly_html(
     if sample:
         body.append(f'<p class="sample">{e(voc.term("sched.sample", lang))}</p>')
     body.append("<ul>")
-    body += [f"<li>{bold(line)}</li>" for line in _summary_lines(plan, baseline, status, previous, lang)]
+    body += [f"<li>{md_inline_html(line)}</li>" for line in _summary_lines(plan, baseline, status, previous, lang, md_escape)]
     body.append("</ul>")
     if gantt_svg:
         body.append(f'<div class="gantt">{gantt_svg}</div>')
     for sentence, table in _slip_sections(slips, lang):
-        body.append(f"<h2>{e(voc.term('slip.heading', lang))}</h2><p>{bold(sentence)}</p>")
+        body.append(f"<h2>{e(voc.term('slip.heading', lang))}</h2><p>{e(sentence)}</p>")
         if len(table):
             body.append(html_table(table, unit_line=voc.term("wb.unit_line", lang)))
     body.append(f"<h2>{e(voc.term('sched.tasks', lang))}</h2>")
@@ -235,17 +247,17 @@ def weekly_workbook_bytes(
 
     def paragraph(text: str, fmt) -> None:
         nonlocal row
-        sheet.merge_range(row, 0, row, span, text.replace("**", ""), fmt)
+        sheet.merge_range(row, 0, row, span, text.replace("**", "").replace(_STAR, "*"), fmt)
         sheet.set_row(row, 15 * max(1, -(-len(text) // int(sum(widths) * 1.1))) + 3)
         row += 1
 
-    for line in _summary_lines(plan, baseline, status, previous, lang):
+    for line in _summary_lines(plan, baseline, status, previous, lang, _hide_stars):
         paragraph(line, wrap)
     for sentence, slip_table in _slip_sections(slips, lang):
         row += 1
         sheet.write_string(row, 0, voc.term("slip.heading", lang), bold)
         row += 1
-        paragraph(sentence, wrap)
+        paragraph(_hide_stars(sentence), wrap)
         if len(slip_table):
             sheet.write_string(row, 0, voc.term("wb.unit_line", lang), wrap)
             row += 1

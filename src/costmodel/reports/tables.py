@@ -12,6 +12,7 @@ column the vocabulary does not know is an error, never shown as its key.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -25,6 +26,9 @@ __all__ = [
     "drivers_frame",
     "html_table",
     "markdown_table",
+    "md_escape",
+    "md_inline_html",
+    "md_paragraph",
     "metrics_frame",
     "reader_frame",
     "rich_table",
@@ -148,14 +152,81 @@ def html_table(frame: pd.DataFrame, caption: str | None = None, unit_line: str |
     return "\n".join(parts)
 
 
+#: Characters a Markdown renderer may read as markup inside a line (emphasis, code, links, tables, strike-through).
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+#: What makes a line a heading, a list item or a rule when it starts the line (``1.`` is escaped at its dot).
+_MD_BLOCK = re.compile(r"^(?:([#+=-])|(\d+)([.)]))")
+
+
+def md_escape(text: object) -> str:
+    r"""A name (or any text) inside Markdown, shown as written: never HTML, never markup.
+
+    ``&``, ``<`` and ``>`` become HTML entities; a backslash, a backquote,
+    ``*``, ``_``, ``[``, ``]``, ``|`` and ``~`` are escaped with a backslash;
+    line breaks become spaces (a name cannot start a new block).
+
+    Examples
+    --------
+    >>> print(md_escape("<script>a|b**c**</script>"))
+    &lt;script&gt;a\|b\*\*c\*\*&lt;/script&gt;
+    """
+    text = html.escape(str(text), quote=False)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
+def md_paragraph(text: object) -> str:
+    r"""Plain text (no markup of its own) as a Markdown paragraph or list item, shown as written.
+
+    :func:`md_escape`, without leading spaces (an indented code block), and
+    with a first character that would make the line a heading, a list item
+    or a rule escaped.
+
+    Examples
+    --------
+    >>> print(md_paragraph("-2+3"), md_paragraph("# x"), md_paragraph("1. a"))
+    \-2+3 \# x 1\. a
+    """
+
+    def escape(m: re.Match) -> str:
+        return "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3)
+
+    return _MD_BLOCK.sub(escape, md_escape(text).lstrip(), count=1)
+
+
+_MD_TOKEN = re.compile(r"\\(.)|(\*\*)|(&(?:amp|lt|gt);)|([&<>\"'])", re.DOTALL)
+
+
+def md_inline_html(text: str) -> str:
+    """A line of our own Markdown — texts escaped by :func:`md_escape` and ``**bold**`` — as HTML.
+
+    Backslash escapes give the character as written, ``**`` pairs give
+    ``<strong>``, the entities of :func:`md_escape` are kept and any other
+    ``&``, ``<``, ``>`` or quote is escaped.
+    """
+    out, bold = [], False
+
+    def token(m: re.Match) -> str:
+        nonlocal bold
+        if m.group(1) is not None:
+            return html.escape(m.group(1))
+        if m.group(2):
+            bold = not bold
+            return "<strong>" if bold else "</strong>"
+        if m.group(3):
+            return m.group(3)
+        return html.escape(m.group(4))
+
+    out.append(_MD_TOKEN.sub(token, text))
+    if bold:
+        out.append("</strong>")
+    return "".join(out)
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A Markdown table of a reader frame (``|`` and line breaks in cells escaped)."""
-
-    def cell(v: object) -> str:
-        return html.escape(str(v), quote=False).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    """A Markdown table of a reader frame (every cell through :func:`md_escape`: no HTML, no markup, no line break)."""
+    lines = ["| " + " | ".join(md_escape(c) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(md_escape(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join(lines)
 
 

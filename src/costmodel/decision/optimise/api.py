@@ -192,6 +192,17 @@ class OptimisationResult:
         out["alternatives.csv"] = csv(self.alternatives)
         return out
 
+    def _repr_html_(self) -> str:
+        from costmodel.reports.optimise_report import optimise_html
+
+        return optimise_html(self)
+
+    def write(self, folder, lang: str | None = None):
+        """Write what ``costmodel optimise`` writes (tables, plan files, the plan in words) to ``folder``, all or none."""
+        from costmodel.reports.outputs import optimise_files, write_files
+
+        return write_files(folder, optimise_files(self, lang))
+
     def __repr__(self) -> str:
         s = self.scenario
         futures = f"{len(self.futures)} future(s)"

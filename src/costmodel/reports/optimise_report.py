@@ -1,0 +1,166 @@
+"""The optimised own/rent plan as readers see it: year by year what to rent and what to own, and what it costs.
+
+Renders a :class:`costmodel.decision.optimise.OptimisationResult`: the plan
+(capacities named by their drivers' labels, options by their names), the
+present value of cost of the plan beside the cheapest hand-made option, with
+several futures the expected cost and the value of the stochastic solution,
+and with budget caps which caps bind and what more budget would save. The
+costs are those of the engine's evaluation of the plan file (``plan.toml``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from costmodel.reports import vocabulary as voc
+from costmodel.reports.names import Names
+from costmodel.reports.tables import html_table, markdown_table
+
+__all__ = ["binding_frame", "optimise_html", "optimise_markdown", "optimise_text", "plan_frame"]
+
+_e = html.escape
+
+
+def _options(result, names: Names, joined: str) -> str:
+    return " + ".join(names.option_short(o) for o in joined.split("+") if o)
+
+
+def _capacity(names: Names, driver: str) -> str:
+    return names.driver(driver) if driver in names.scenario.drivers else driver
+
+
+def _number(value: float, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return voc.DASH
+    return voc.number(value, 0 if float(value).is_integer() else 1, lang)
+
+
+def plan_frame(result, lang: str | None = None, future: str | None = None) -> pd.DataFrame:
+    """The plan of one future (default the first) for readers: per year and capacity the need, rented, owned, bought."""
+    names = Names(result.scenario, lang)
+    lang = names.lang
+    future = future or result.futures[0].name
+    plan = result.plan[result.plan["future"] == future]
+    rows = list(plan.itertuples(index=False))
+    return pd.DataFrame(
+        {
+            voc.term("col.year", lang): [str(r.year) for r in rows],
+            voc.term("opt.col.capacity", lang): [_capacity(names, r.capacity) for r in rows],
+            voc.term("opt.col.need", lang): [_number(r.need, lang) for r in rows],
+            voc.term("opt.col.rented", lang): [_number(r.rented, lang) for r in rows],
+            voc.term("opt.col.owned", lang): [_number(r.owned, lang) for r in rows],
+            voc.term("opt.col.installed", lang): [_number(r.installed, lang) for r in rows],
+            voc.term("opt.col.modules", lang): [_number(float(r.modules_bought), lang) for r in rows],
+        }
+    )
+
+
+def binding_frame(result, lang: str | None = None) -> pd.DataFrame:
+    """One row per budget cap: year, source, cap, spending under the plan, whether it binds, what more budget saves."""
+    lang = voc._lang(lang)
+    rows = list(result.binding.itertuples(index=False))
+    futures = {f.name: f.name for f in result.futures}
+
+    def source(budget: str) -> str:
+        return voc.term(f"budget.{budget}", lang) if budget != "total" else voc.term("opt.budget_total", lang)
+
+    data = {
+        voc.term("col.year", lang): [str(r.year) for r in rows],
+        voc.term("opt.col.budget", lang): [source(r.budget) for r in rows],
+        voc.term("opt.col.cap", lang): [voc.money(r.cap, lang) for r in rows],
+        voc.term("opt.col.spent", lang): [voc.money(r.spent, lang) for r in rows],
+        voc.term("opt.col.binding", lang): [voc.term("opt.yes" if r.binding else "opt.no", lang) for r in rows],
+        voc.term("opt.col.saving_per_million", lang): [voc.money(r.saving_per_million, lang) for r in rows],
+        voc.term("opt.col.saving_without_cap", lang): [voc.money(r.saving_without_cap, lang) for r in rows],
+    }
+    if len(futures) > 1:
+        data[voc.term("opt.col.future", lang)] = [str(r.future) for r in rows]
+    return pd.DataFrame(data)
+
+
+def optimise_text(result, lang: str | None = None) -> str:
+    """The plan in sentences: what it takes, its cost beside the cheapest hand-made option, futures and caps."""
+    names = Names(result.scenario, lang)
+    lang = names.lang
+    summary = result.summary()
+    chosen = " + ".join(names.option(o) for o in result.chosen)
+    parts = [voc.text("opt.text.plan", lang, options=chosen, pv=voc.amount(result.expected, lang))]
+    cheapest = summary[summary["measure"] == "cheapest_option"]
+    if len(result.futures) == 1:
+        row = cheapest.iloc[0]
+        if row["option"]:
+            saving = float(row["pv_cost"]) - result.expected
+            key = "opt.text.same_as_option" if abs(saving) < 0.5 else "opt.text.saves"
+            parts.append(
+                voc.text(
+                    key,
+                    lang,
+                    option=names.option(row["option"]),
+                    pv=voc.amount(float(row["pv_cost"]), lang),
+                    saving=voc.amount(saving, lang),
+                )
+            )
+        else:
+            parts.append(voc.term("opt.text.no_option_within_caps", lang))
+    else:
+        parts.append(
+            voc.text(
+                "opt.text.futures",
+                lang,
+                n=len(result.futures),
+                ws=voc.amount(float(result.wait_and_see["expected"]), lang),
+                evpi=voc.amount(result.evpi or 0.0, lang),
+                vss=voc.amount(result.vss, lang) if result.vss is not None and math.isfinite(result.vss) else voc.DASH,
+            )
+        )
+    if result.caps:
+        binding = result.binding[result.binding["binding"]]
+        if len(binding):
+            b = binding.sort_values("saving_without_cap", ascending=False).iloc[0]
+            source = voc.term(f"budget.{b.budget}", lang) if b.budget != "total" else voc.term("opt.budget_total", lang)
+            source = source[0].lower() + source[1:] if len(source) > 1 and source[1].islower() else source
+            parts.append(
+                voc.text(
+                    "opt.text.binding",
+                    lang,
+                    n=len(binding),
+                    year=b.year,
+                    source=source,
+                    saving=voc.amount(b.saving_without_cap, lang),
+                )
+            )
+        else:
+            parts.append(voc.term("opt.text.no_binding", lang))
+    parts.append(voc.term("opt.text.method", lang))
+    return " ".join(parts)
+
+
+def optimise_html(result, lang: str | None = None) -> str:
+    """The plan as an HTML block (notebooks)."""
+    lang = voc._lang(lang)
+    body = [f"<h4>{_e(voc.term('opt.title', lang))}</h4>", f"<p>{_e(optimise_text(result, lang))}</p>"]
+    for f in result.futures:
+        if len(result.futures) > 1:
+            body.append(
+                f"<h5>{_e(voc.text('opt.future_heading', lang, future=f.name, p=voc.percent(f.probability, lang, 0)))}</h5>"
+            )
+        body.append(html_table(plan_frame(result, lang, f.name)))
+    if result.caps:
+        body.append(html_table(binding_frame(result, lang), unit_line=voc.term("wb.unit_line", lang)))
+    return "\n".join(body)
+
+
+def optimise_markdown(result, lang: str | None = None) -> str:
+    """The plan as Markdown."""
+    lang = voc._lang(lang)
+    lines = [f"# {voc.term('opt.title', lang)}", "", optimise_text(result, lang), ""]
+    for f in result.futures:
+        if len(result.futures) > 1:
+            lines += [f"## {voc.text('opt.future_heading', lang, future=f.name, p=voc.percent(f.probability, lang, 0))}", ""]
+        lines += [markdown_table(plan_frame(result, lang, f.name)), ""]
+    if result.caps:
+        lines += [f"*{voc.term('wb.unit_line', lang)}*", "", markdown_table(binding_frame(result, lang)), ""]
+    return "\n".join(lines)
