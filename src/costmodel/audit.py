@@ -25,6 +25,15 @@ and a usage file (meetings held each month and the points attending), compute:
   over the months where the schedule is known;
 * cost per meeting and per point-year.
 
+Numbers at the edge: ``hours_per_point_month`` is a finite number of hours
+above 0 and at most :data:`MAX_HOURS_PER_MONTH` (744 = 31 x 24); a usage row's
+month lies in 1900-2200, ``meetings`` is a whole number from 0 to 10^9,
+``points_attending`` a number from 0 to 10^9 and ``hours`` from 0 to 24. A
+utilisation above 100 % on the capacity basis (more point-hours used than the
+points paid for could give) means the basis is wrong — too few hours per
+point-month, or usage rows that do not describe the points rented — and is an
+error naming the year, never a figure in a report.
+
 The usage CSV format is documented in ``docs/audit-format.md``; this module
 holds its reader. A usage file whose notes say ``dữ liệu mẫu`` is sample data
 (:func:`is_sample_usage`): a report built on it is a draft.
@@ -32,8 +41,6 @@ holds its reader. A usage file whose notes say ``dữ liệu mẫu`` is sample d
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -42,12 +49,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from costmodel.csvfile import read_records
 from costmodel.evaluation import Evaluation
 from costmodel.problems import InputError, Problem, read_text
 from costmodel.scenario import Scenario
+from costmodel.scenario.schema import MAX_QUANTITY, MAX_YEAR, MIN_YEAR, check_number, limit_text
 
 __all__ = [
     "HOURS_PER_POINT_MONTH",
+    "MAX_HOURS_PER_MONTH",
     "SAMPLE_NOTE",
     "SCHEDULED_COLUMN",
     "USAGE_COLUMNS",
@@ -68,6 +78,10 @@ SCHEDULED_COLUMN = "meetings_scheduled"
 SAMPLE_NOTE = "dữ liệu mẫu"
 #: Available hours of a meeting point per month: 22 working days x 8 hours (assumption).
 HOURS_PER_POINT_MONTH = 176.0
+#: The most hours a month has (31 days x 24 hours): the upper limit of ``hours_per_point_month``.
+MAX_HOURS_PER_MONTH = 744.0
+#: The longest average meeting accepted in a usage file. [h]
+MAX_MEETING_HOURS = 24.0
 _MONTH_OF_TIMING = {"start": 1, "mid": 7, "end": 12}
 
 
@@ -108,33 +122,34 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
     UsageError
         Every bad row, with its line number and value.
     """
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [c for c in USAGE_COLUMNS if c not in header]
-    if missing:
-        raise UsageError(
-            [Problem(source, "line 1", f"missing column(s): {', '.join(missing)} (expected {', '.join(USAGE_COLUMNS)})")]
-        )
+    # the one CSV reader (any line ending, a BOM, the header checked, malformed quoting named by line)
+    records = read_records(text, source, USAGE_COLUMNS, optional=(SCHEDULED_COLUMN, "note"), error=UsageError, extra=True)
     problems, rows, seen = [], [], {}
-    for row in reader:
-        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        where = f"line {reader.line_num}"
+    for line, row in records:
+        where = f"line {line}"
         month = row["month"]
         ok = len(month) == 7 and month[4] == "-" and month[:4].isdigit() and month[5:].isdigit() and 1 <= int(month[5:]) <= 12
         if not ok:
             problems.append(Problem(source, where, f"month must be YYYY-MM (got {month!r})"))
             continue
+        if not MIN_YEAR <= int(month[:4]) <= MAX_YEAR:
+            problems.append(Problem(source, where, f"month must lie in the years {MIN_YEAR}-{MAX_YEAR} (got {month!r})"))
+            continue
         if month in seen:
             problems.append(Problem(source, where, f"month {month} appears twice (also line {seen[month]})"))
             continue
-        seen[month] = reader.line_num
+        seen[month] = line
         try:
             meetings = float(row["meetings"])
-            if meetings < 0 or not meetings.is_integer():
+            if meetings < 0 or not meetings.is_integer():  # NaN and infinities are not whole numbers
                 raise ValueError
         except ValueError:
             problems.append(Problem(source, where, f"meetings must be a whole number >= 0 (got {row['meetings']!r})"))
+            continue
+        if meetings > MAX_QUANTITY:
+            problems.append(
+                Problem(source, where, f"meetings must be at most {limit_text(MAX_QUANTITY)} (got {row['meetings']!r})")
+            )
             continue
         try:
             points = float(row["points_attending"])
@@ -150,6 +165,16 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
                 )
             )
             continue
+        if points > MAX_QUANTITY or hours > MAX_MEETING_HOURS:
+            problems.append(
+                Problem(
+                    source,
+                    where,
+                    f"points_attending must be at most {limit_text(MAX_QUANTITY)} and hours at most {MAX_MEETING_HOURS:g} "
+                    f"(got {row['points_attending']!r}, {row['hours']!r})",
+                )
+            )
+            continue
         if meetings > 0 and hours == 0:
             problems.append(Problem(source, where, "hours must be > 0 when meetings were held"))
             continue
@@ -158,7 +183,7 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
         if raw:
             try:
                 scheduled = float(raw)
-                if scheduled < 0 or not scheduled.is_integer():
+                if scheduled < 0 or not scheduled.is_integer() or scheduled > MAX_QUANTITY:
                     raise ValueError
             except ValueError:
                 problems.append(Problem(source, where, f"{SCHEDULED_COLUMN} must be a whole number >= 0 or empty (got {raw!r})"))
@@ -180,6 +205,7 @@ def parse_usage(text: str, source: str = "<usage>") -> pd.DataFrame:
     columns = ["month", "year", "meetings", "points_attending", "hours", "point_hours", "meetings_scheduled", "note"]
     out = pd.DataFrame(rows, columns=columns).sort_values("month", ignore_index=True)
     out["meetings_scheduled"] = out["meetings_scheduled"].astype(float)
+    out.attrs["source"] = source
     return out
 
 
@@ -297,11 +323,18 @@ def retrospective(
         Driver id of the points rented each year; default the scenario's
         ``unit_driver``.
     hours_per_point_month : float
-        Available hours per point and month (default 176). [h]
+        Available hours per point and month (default 176), above 0 and at
+        most :data:`MAX_HOURS_PER_MONTH`. [h]
 
     Returns
     -------
     AuditResult
+
+    Raises
+    ------
+    UsageError
+        ``hours_per_point_month`` not a finite number in (0, 744]; or a year whose
+        capacity-basis utilisation is above 100 % (the basis is wrong).
 
     Examples
     --------
@@ -315,6 +348,12 @@ def retrospective(
     from costmodel.evaluation import evaluate
     from costmodel.scenario import ScenarioError
 
+    try:
+        hours_per_point_month = check_number(
+            hours_per_point_month, 0, MAX_HOURS_PER_MONTH, low_open=True, high_why="the hours of a 31-day month"
+        )
+    except ValueError as exc:
+        raise UsageError([Problem("hours_per_point_month", "", f"hours per point-month {exc}")]) from None
     if not isinstance(result, Evaluation):
         result = evaluate(result)
     if not isinstance(usage, pd.DataFrame):
@@ -370,6 +409,7 @@ def retrospective(
             )
         rows.append(row)
     by_year = pd.DataFrame(rows)
+    _check_utilisation(by_year, hours_per_point_month, usage.attrs.get("source", "<usage>"))
     outside = usage[~usage["year"].isin(s.years)]
     paid = float(summary.loc[rent, "nominal_outlay"])
     meetings = int(by_year["meetings"].sum())
@@ -414,3 +454,25 @@ def retrospective(
         ]
         by_year = by_year.drop(columns=["_held", "_attended", "_called", "scheduled_months"])
     return AuditResult(pd.DataFrame(metrics, columns=["metric", "value", "unit"]), monthly, by_year, crossover)
+
+
+def _check_utilisation(by_year: pd.DataFrame, hours: float, source: str) -> None:
+    """A capacity-basis utilisation above 100 % is impossible: the basis (hours, points) is wrong."""
+    problems = []
+    for row in by_year.itertuples(index=False):
+        if row.capacity_point_hours > 0 and row.point_hours > row.capacity_point_hours * (1 + 1e-9):
+            problems.append(
+                Problem(
+                    source,
+                    f"year {row.year}",
+                    f"utilisation {row.point_hours / row.capacity_point_hours:.0%} is above 100 %: the point-hours used "
+                    f"({row.point_hours:,.0f}) exceed the capacity paid for ({row.paid_point_months:,.0f} point-months x "
+                    f"{hours:g} h); check hours_per_point_month (the basis) and the rows' points_attending and hours",
+                )
+            )
+        elif row.capacity_point_hours == 0 and row.point_hours > 0:
+            problems.append(
+                Problem(source, f"year {row.year}", f"{row.point_hours:,.0f} point-hours used while no point was paid for")
+            )
+    if problems:
+        raise UsageError(problems)

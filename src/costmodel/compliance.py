@@ -22,6 +22,14 @@ Rules, as of date D (every date is a calendar date, ``YYYY-MM-DD``):
   and (``ioc_connected_on`` empty or after D).
 * A catalogue dataset missing from the status file counts as having every
   date empty and is reported as a warning.
+* A date after D (``built_on``, ``last_updated``, ``ioc_connected_on``) is
+  reported as a warning and does not count as of D: the dataset is treated as
+  not yet built, not updated since it was built (``due`` counts from
+  ``built_on``), or not connected.
+
+Every date, in the files and the reporting date, lies between ``MIN_DATE``
+and ``MAX_DATE`` (1900-01-01 to 2200-12-31); an impossible or far-away date
+is a problem naming the file and line.
 """
 
 from __future__ import annotations
@@ -101,11 +109,38 @@ def due_date(last: dt.date, frequency: str) -> dt.date | None:
     return None
 
 
+def _date_range() -> tuple[dt.date, dt.date]:
+    from costmodel.scenario.schema import MAX_DATE, MIN_DATE
+
+    return MIN_DATE, MAX_DATE
+
+
 def _parse_date(text: str) -> dt.date:
-    """Strict ``YYYY-MM-DD``."""
+    """Strict ``YYYY-MM-DD`` between ``MIN_DATE`` and ``MAX_DATE``; ValueError (with the reason) otherwise."""
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise ValueError
-    return dt.date.fromisoformat(text)
+        raise ValueError("must be a date YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("must be a date YYYY-MM-DD") from None
+    first, last = _date_range()
+    if not first <= day <= last:
+        raise ValueError(f"must be a date between {first.isoformat()} and {last.isoformat()}")
+    return day
+
+
+def _check_as_of(as_of: dt.date, name: str = "as_of") -> dt.date:
+    """The reporting date, between ``MIN_DATE`` and ``MAX_DATE``."""
+    first, last = _date_range()
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    if not isinstance(as_of, dt.date):
+        raise ComplianceError([Problem(name, "", f"expected a date YYYY-MM-DD, got {as_of!r}")])
+    if not first <= as_of <= last:
+        raise ComplianceError(
+            [Problem(name, "", f"must be a date between {first.isoformat()} and {last.isoformat()} (got {as_of.isoformat()})")]
+        )
+    return as_of
 
 
 # ---------------------------------------------------------------------------
@@ -160,8 +195,8 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> pd.DataFrame:
                 ok = False
         try:
             deadline = _parse_date(row["build_deadline"])
-        except ValueError:
-            what = "is required" if not row["build_deadline"] else f"must be a date YYYY-MM-DD (got {row['build_deadline']!r})"
+        except ValueError as exc:
+            what = "is required" if not row["build_deadline"] else f"{exc} (got {row['build_deadline']!r})"
             problems.append(Problem(source, where, f"build_deadline {what}"))
             ok = False
         if ok:
@@ -212,8 +247,8 @@ def parse_status(text: str, catalogue: pd.DataFrame, source: str = "<status>") -
                 continue
             try:
                 dates[col] = _parse_date(row[col])
-            except ValueError:
-                problems.append(Problem(source, where, f"{col} must be a date YYYY-MM-DD or empty (got {row[col]!r})"))
+            except ValueError as exc:
+                problems.append(Problem(source, where, f"{col} {exc} or empty (got {row[col]!r})"))
                 ok = False
         if ok:
             rows.append({"dataset_id": did, **dates, "evidence": row["evidence"], "note": row["note"], "line": line})
@@ -272,7 +307,13 @@ def evaluate_compliance(catalogue: pd.DataFrame, status: pd.DataFrame, as_of: dt
     Returns
     -------
     ComplianceReport
+
+    Raises
+    ------
+    ComplianceError
+        When ``as_of`` lies outside ``MIN_DATE``-``MAX_DATE``.
     """
+    as_of = _check_as_of(as_of)
     by_id = {r["dataset_id"]: r for r in status.to_dict("records")}
     warnings = []
     not_built, not_updated, not_connected, cards = [], [], [], {}
@@ -309,7 +350,9 @@ def evaluate_compliance(catalogue: pd.DataFrame, status: pd.DataFrame, as_of: dt
             not_built.append({**base, "build_deadline": deadline.isoformat(), "days_late": (as_of - deadline).days, **extra})
         up_to_date = built
         if built and ds["frequency"] != "once":
-            last = st["last_updated"] if st["last_updated"] is not None else st["built_on"]
+            # an update after D does not count as of D (docs/compliance-format.md): due counts from built_on
+            updated = st["last_updated"] is not None and st["last_updated"] <= as_of
+            last = st["last_updated"] if updated else st["built_on"]
             due = due_date(last, ds["frequency"])
             if as_of > due:
                 up_to_date = False
@@ -463,12 +506,12 @@ def check_compliance(
     """
 
     def day(value, name: str) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ComplianceError([Problem(name, "", f"expected a date YYYY-MM-DD, got {value!r}")]) from None
+        if not isinstance(value, dt.date):
+            try:
+                value = dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise ComplianceError([Problem(name, "", f"expected a date YYYY-MM-DD, got {value!r}")]) from None
+        return _check_as_of(value, name)
 
     if (previous is None) != (previous_as_of is None):
         raise ComplianceError([Problem("previous", "", "the previous status file and its date go together")])

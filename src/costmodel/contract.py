@@ -225,6 +225,8 @@ def parse_contract(text: str, source: str = "<contract>") -> ContractFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ContractError([Problem(source, "", f"not a TOML file: {exc}")]) from None
+    except RecursionError:
+        raise ContractError([Problem(source, "", "TOML nested too deeply")]) from None
     problems: list[Problem] = []
 
     def bad(where: str, message: str) -> None:

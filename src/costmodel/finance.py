@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 __all__ = [
+    "CRF_SERIES_BELOW",
     "TIMING_OFFSET",
     "adjusted_internal_rate_of_return",
     "capital_recovery_factor",
@@ -230,12 +231,21 @@ def real_rate_from_nominal(nominal_rate: ArrayLike, inflation: ArrayLike) -> np.
     return (1.0 + np.asarray(nominal_rate, dtype=float)) / (1.0 + np.asarray(inflation, dtype=float)) - 1.0
 
 
+#: Below this absolute rate the capital recovery factor is computed from its series
+#: ``1/n + (n + 1) r / (2 n) + (n^2 - 1) r^2 / (12 n)`` (exact to ~1e-15 for n <= 301):
+#: the closed form divides 0 by 0 as r -> 0 (1 + r is 1 in floating point below ~1e-16)
+#: and loses digits just above. The workbook's formula uses the same threshold.
+CRF_SERIES_BELOW = 1e-6
+
+
 def capital_recovery_factor(rate: ArrayLike, n: ArrayLike) -> np.ndarray:
     """Capital recovery factor ``r / (1 - (1 + r) ** -n)``; ``1 / n`` at ``r = 0``.
 
     Multiplying a present value by the CRF gives the equal end-of-year amount
     over ``n`` years with the same present value (the "annual value" of NIST
-    BLCC reports; NIST Handbook 135, uniform capital recovery factor).
+    BLCC reports; NIST Handbook 135, uniform capital recovery factor). For
+    ``|r| <`` :data:`CRF_SERIES_BELOW` the series around ``r = 0`` is used, so a
+    vanishingly small rate gives ``1 / n`` (its limit), never a division by zero.
 
     Parameters
     ----------
@@ -253,16 +263,20 @@ def capital_recovery_factor(rate: ArrayLike, n: ArrayLike) -> np.ndarray:
     --------
     >>> round(float(capital_recovery_factor(0.08, 5)), 6)
     0.250456
+    >>> float(capital_recovery_factor(1e-300, 5))
+    0.2
     """
     rate = np.asarray(rate, dtype=float)
     n = np.asarray(n, dtype=float)
     if np.any(n <= 0):
         raise ValueError("n must be >= 1")
-    # 1 - (1 + r) ** -n written with expm1/log1p stays accurate for tiny r.
-    denominator = -np.expm1(-n * np.log1p(rate))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        crf = rate / denominator
-    return np.where(rate == 0.0, 1.0 / n, crf)
+    small = np.abs(rate) < CRF_SERIES_BELOW
+    series = 1.0 / n + (n + 1.0) * rate / (2.0 * n) + (n * n - 1.0) * rate * rate / (12.0 * n)
+    safe = np.where(small, 0.1, rate)  # any rate away from 0 where the series is used
+    # 1 - (1 + r) ** -n written with expm1/log1p stays accurate for small r.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        crf = safe / -np.expm1(-n * np.log1p(safe))
+    return np.where(small, series, crf)
 
 
 def equivalent_annual_cost(pv_cost: ArrayLike, rate: ArrayLike, n: ArrayLike) -> np.ndarray:

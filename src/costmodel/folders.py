@@ -31,7 +31,7 @@ _STATUS_NAME = re.compile(r"^status-(\d{4}-\d{2}-\d{2})\.csv$")
 def _tables(path: Path) -> dict | None:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
 
 

@@ -171,6 +171,11 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
     -------
     ItemFlows
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # non-finite results are reported by costmodel.evaluation
+        return _item_flows(option_id, item, scenario, values)
+
+
+def _item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValues | None) -> ItemFlows:
     values = values if values is not None else central_values(scenario)
     years = scenario.years
     ny = years.size
@@ -219,7 +224,8 @@ def item_flows(option_id: str, item: Item, scenario: Scenario, values: InputValu
                 # months of life left after December of end_year, for a lot bought in month pm
                 pm = item.from_month if p == first else 1
                 age_end = (scenario.end_year + 1 - years[latest]) * MONTHS_PER_YEAR - (pm - 1)
-                remaining = (life * MONTHS_PER_YEAR - age_end) / (life * MONTHS_PER_YEAR)
+                life_months = float(life) * MONTHS_PER_YEAR  # a float: any whole life, however long
+                remaining = (life_months - float(age_end)) / life_months
                 credit = paid * remaining if remaining > 0 else np.zeros(n)
             elif item.residual == "none":
                 credit = np.zeros(n)
@@ -285,6 +291,11 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
         ``unit_price``; a residual row has minus the share of value left as its
         ``periods``.
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # non-finite results are reported by costmodel.evaluation
+        return _build_ledger(scenario, values)
+
+
+def _build_ledger(scenario: Scenario, values: InputValues | None) -> pd.DataFrame:
     values = values if values is not None else central_values(scenario)
     if values.n != 1:
         raise ValueError("build_ledger takes one draw; use option_arrays for many")
@@ -379,7 +390,14 @@ def option_arrays(scenario: Scenario, values: InputValues) -> OptionArrays:
     The same :func:`item_flows` and discounting as :func:`build_ledger`,
     summed without building rows: this is what Monte Carlo and sensitivity
     analysis evaluate, so they cannot drift from the deterministic ledger.
+    Overflow gives non-finite numbers here, without warnings; the callers
+    report the input that caused them (:func:`costmodel.evaluation.check_draws`).
     """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _option_arrays(scenario, values)
+
+
+def _option_arrays(scenario: Scenario, values: InputValues) -> OptionArrays:
     years = scenario.years
     n = values.n
     r = values.discount_rate()[:, None]

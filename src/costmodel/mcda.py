@@ -448,6 +448,10 @@ def load_criteria(path: str | Path, options: Iterable[str] | None = None) -> Cri
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CriteriaError([Problem(name, "", f"TOML syntax error: {exc}")]) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise CriteriaError(
+            [Problem(name, "", "TOML nested too deeply (arrays or tables inside each other hundreds of levels deep)")]
+        ) from None
     criteria = parse_criteria(data, source=name, options=options)
     return replace(criteria, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
 

@@ -80,11 +80,17 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         * ``residual_value`` = undiscounted residual credit, positive [VND];
         * ``eac`` = pv_cost x CRF(r, n), n = end_year - start_year + 1 [VND/year];
         * ``unit_cost`` = pv_cost / sum_y driver_y x DF(y) [VND/unit-year];
+          NaN (it does not exist) without a ``unit_driver`` or when the
+          driver is zero in every year;
         * ``rank`` = 1 for the lowest pv_cost (ties: file order);
         * against the baseline B (NaN on B's row): ``net_savings`` =
           pv_B - pv_A; ``sir`` = S / dI (NIST Handbook 135) when dI > 0;
           ``airr`` = (1 + r) * sir ** (1/n) - 1 when sir > 0; payback years
-          (first year from which the cumulative saving stays >= 0).
+          (first year from which the cumulative saving stays >= 0; NaN when
+          never reached).
+
+        NaN marks a metric that does not exist for the row; the writers show
+        it as an empty cell or a dash, never as "nan".
     """
     ids = [o.id for o in scenario.options]
     values = central_values(scenario)  # the one path to every number the engine uses

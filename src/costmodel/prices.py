@@ -9,6 +9,11 @@ the prices of year ``b``,
 (the inverse product when ``b < p``). Scenario items quoted before the base year
 (``price_year``) and other provinces' published costs (``costmodel peers``) are
 converted the same way, through :func:`index_factor`.
+
+Every line has a year between ``MIN_YEAR`` and ``MAX_YEAR`` (1900-2200, as
+scenario years) and an inflation that is a finite decimal above -1, each year
+once; a problem names the file and line. A factor that overflows (rates so high
+that the product is infinite) is an error, never an infinite price.
 """
 
 from __future__ import annotations
@@ -37,16 +42,31 @@ def read_price_index(path: str | Path) -> pd.DataFrame:
 
 def parse_price_index(text: str, source: str = "<price-index>") -> pd.DataFrame:
     """Parse price-index CSV text; ``inflation`` is a decimal per year (``0.0363`` for 3,63 %)."""
+    from costmodel.scenario.schema import MAX_YEAR, MIN_YEAR
+
     problems, out, seen = [], [], {}
     for line, row in read_records(text, source, INDEX_COLUMNS, error=PriceIndexError):
+        where = f"line {line}"
         try:
-            year, inflation = int(row["year"]), float(row["inflation"])
+            year = int(row["year"])
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                raise ValueError
         except (TypeError, ValueError):
-            problems.append(Problem(source, f"line {line}", "year must be a whole number and inflation a decimal"))
+            problems.append(
+                Problem(source, where, f"year must be a whole year between {MIN_YEAR} and {MAX_YEAR} (got {row['year']!r})")
+            )
             continue
+        try:
+            inflation = float(row["inflation"])
+        except (TypeError, ValueError):
+            inflation = float("nan")
         if not np.isfinite(inflation) or inflation <= -1:
             problems.append(
-                Problem(source, f"line {line}", f"inflation must be a finite decimal > -1 (got {row['inflation']!r})")
+                Problem(
+                    source,
+                    where,
+                    f"inflation must be a finite decimal > -1, e.g. 0.0363 for 3.63 % (got {row['inflation']!r})",
+                )
             )
             continue
         if year in seen:
@@ -71,6 +91,8 @@ def index_factor(index: pd.DataFrame, from_year: int, to_year: int) -> float:
     ------
     KeyError
         When a year needed is not in the index.
+    ValueError
+        When the product overflows (the factor would be infinite, or zero for the inverse).
 
     Examples
     --------
@@ -83,5 +105,11 @@ def index_factor(index: pd.DataFrame, from_year: int, to_year: int) -> float:
     missing = [y for y in range(lo + 1, hi + 1) if y not in rates]
     if missing:
         raise KeyError(f"price index has no inflation for year(s) {', '.join(map(str, missing))}")
-    factor = float(np.prod([1.0 + rates[y] for y in range(lo + 1, hi + 1)]))
+    with np.errstate(over="ignore"):
+        factor = float(np.prod([1.0 + rates[y] for y in range(lo + 1, hi + 1)]))
+    if not (np.isfinite(factor) and factor > 0):
+        raise ValueError(
+            f"the price index's inflation from {lo + 1} to {hi} makes the price factor between {from_year} and {to_year} "
+            f"{'infinite' if factor > 0 else 'zero'} (overflow)"
+        )
     return factor if to_year >= from_year else 1.0 / factor

@@ -10,7 +10,11 @@ Every method returns an array whose first axis is the draw: of length ``n``
 when the value varies between draws, of length 1 when it does not (numpy
 broadcasting then does the rest, so fixed inputs cost nothing per draw).
 Values outside a field's valid range are clipped to it (a normally
-distributed price cannot go below 0; a rate stays above -1).
+distributed price cannot go below 0 or above ``MAX_AMOUNT``; a quantity stays
+between 0 and ``MAX_QUANTITY``; a rate stays above -1). A value that is not a
+number (an expression dividing 0 by 0 in some draw) is left as it is: the
+engine's callers report it with the input's key path
+(:func:`costmodel.evaluation.check_draws`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from costmodel.scenario import Input, Item, Scenario
+from costmodel.scenario.schema import MAX_AMOUNT, MAX_QUANTITY
 
 __all__ = ["InputValues", "central_values"]
 
@@ -79,6 +84,21 @@ class InputValues:
             return np.array([float(default)])
         return self._evaluate(inp)
 
+    def draw(self, k: int) -> InputValues:
+        """The values of draw ``k`` alone (to rebuild the ledger of one draw, e.g. to report what went wrong in it)."""
+        if not 0 <= k < self.n:
+            raise IndexError(f"draw {k} of {self.n}")
+
+        def one(v: np.ndarray) -> np.ndarray:
+            return v[k : k + 1] if v.size > 1 else v
+
+        return InputValues(
+            self.scenario,
+            {key: one(v) for key, v in self._random.items()},
+            1,
+            {key: one(v) for key, v in self._overrides.items()},
+        )
+
     @property
     def parameters(self) -> dict[str, np.ndarray]:
         """Values of the named parameters, by name."""
@@ -113,7 +133,7 @@ class InputValues:
             out = np.empty((rows, years.size))
             for j, c in enumerate(columns):
                 out[:, j] = c
-        return np.maximum(out, 0.0)
+        return np.clip(out, 0.0, MAX_QUANTITY)
 
     def _has_growth_override(self, did: str) -> bool:
         return ("driver", did, "start") in self._overrides or ("driver", did, "growth") in self._overrides
@@ -122,7 +142,7 @@ class InputValues:
     def price(self, option_id: str, item: Item) -> np.ndarray:
         """Price per unit per period at base-year prices (``price_year`` converted), optimism bias included. [VND]"""
         base = self.field(("item", option_id, item.position, "price"), item.price)
-        return np.maximum(base, 0.0) * item.price_factor * (1.0 + self.bias(item.category))
+        return np.clip(base, 0.0, MAX_AMOUNT) * item.price_factor * (1.0 + self.bias(item.category))
 
     def bias(self, category: str) -> np.ndarray:
         """Optimism-bias uplift of a category (0 without one). [-]"""
@@ -139,7 +159,7 @@ class InputValues:
         """Quantity per year, shape ``(n or 1, years)``. [unit]"""
         if isinstance(item.quantity, str):
             return self.driver(item.quantity)
-        q = np.maximum(self.field(("item", option_id, item.position, "quantity"), item.quantity), 0.0)
+        q = np.clip(self.field(("item", option_id, item.position, "quantity"), item.quantity), 0.0, MAX_QUANTITY)
         return np.repeat(q[:, None], self.scenario.n_years, axis=1)
 
 

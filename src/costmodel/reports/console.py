@@ -131,7 +131,7 @@ def print_peers(positions: pd.DataFrame, peers: pd.DataFrame, scenario, lang: st
             Text(""),
         )
         out.print(table)
-        if pos.peers:
+        if pos.peers and pd.notna(pos.rank):  # a unit cost that does not exist (zero driver) has no position
             out.print(
                 names.text(
                     "console.peer_verdict",

@@ -4,8 +4,12 @@ Sheets (names and every word from the reader vocabulary; Vietnamese by default):
 
 * **Tổng hợp** — the options ranked: present value, outlay and residual value
   are ``SUMIFS`` over the ledger; the equivalent annual cost is a formula on
-  the discount rate and study period of the *Thông tin* sheet; net savings is
-  a formula against the baseline's row. Fits one page.
+  the discount rate and study period of the *Thông tin* sheet (the series
+  around r = 0 when |r| < 1E-6, as :func:`costmodel.finance.capital_recovery_factor`,
+  so a vanishingly small rate never divides by zero); net savings is a formula
+  against the baseline's row; a metric that does not exist for a row (the
+  baseline's net savings, SIR and AIRR, a unit cost without units, a payback
+  never reached) is a dash. Fits one page.
 * **Dự toán** — the estimate in the appraiser's form (reader-standards §4):
   per option, cost items grouped by budget source and category; a column per
   year and a total; each amount in three lines (before VAT, VAT, after VAT);
@@ -50,6 +54,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from costmodel import __version__
 from costmodel.evaluation import Evaluation
 from costmodel.evidence import Evidence, evidence
+from costmodel.finance import CRF_SERIES_BELOW, capital_recovery_factor
 from costmodel.ledger import LEDGER_COLUMNS
 from costmodel.metrics import round_vnd
 from costmodel.register import cited_ids
@@ -483,13 +488,16 @@ def _write_summary(b: _Book, sheet, ledger: _Ledger, rate_ref: str, n_ref: str) 
             res,
         )
         pv_cell = xl_rowcol_to_cell(r, c["pv_cost"])
-        eac = pv / n_val if r_val == 0 else pv * r_val / (1 - (1 + r_val) ** -n_val)
+        eac = pv * float(capital_recovery_factor(r_val, n_val))
+        # near r = 0 the closed form divides 0 by 0 (1 + r is 1 in floating point): the series, as the engine does
+        small = f"{CRF_SERIES_BELOW:.0E}".replace("E-0", "E-")
+        series = f"(1/{n_ref}+({n_ref}+1)*{rate_ref}/(2*{n_ref})+({n_ref}^2-1)*{rate_ref}^2/(12*{n_ref}))"
         sheet.write_formula(
             r,
             c["eac"],
-            f"=IF({rate_ref}=0,{pv_cell}/{n_ref},{pv_cell}*{rate_ref}/(1-(1+{rate_ref})^(-{n_ref})))",
+            f"=IF(ABS({rate_ref})<{small},{pv_cell}*{series},{pv_cell}*{rate_ref}/(1-(1+{rate_ref})^(-{n_ref})))",
             b.fmt("VND"),
-            eac,
+            eac if math.isfinite(eac) else "",
         )
         _write(b, sheet, r, c["unit_cost"], row.unit_cost, "VND")
         if row.option != s.baseline:

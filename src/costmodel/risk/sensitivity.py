@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from costmodel.evaluation import check_draws
 from costmodel.keys import GAP, is_rate
 from costmodel.ledger import option_arrays
 from costmodel.scenario import Input, Scenario
@@ -196,7 +197,15 @@ def evaluate_inputs(scenario: Scenario, settings: dict[AnalysisInput, np.ndarray
             random[inp.key] = values
         else:
             overrides[inp.key] = values
-    return option_arrays(scenario, InputValues(scenario, random, n, overrides)).pv_cost
+    values = InputValues(scenario, random, n, overrides)
+    pv = option_arrays(scenario, values).pv_cost
+
+    def describe(k: int) -> str:
+        moved = [f"{inp.label} = {float(np.broadcast_to(v, (n,))[k]):g}" for inp, v in settings.items()]
+        return "sensitivity analysis at " + (", ".join(moved) if moved else "the central values")
+
+    check_draws(scenario, values, pv, describe=describe)
+    return pv
 
 
 def _best_two(scenario: Scenario) -> tuple[int, int]:
@@ -379,7 +388,9 @@ def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFr
     u = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     u = np.clip(u, 1e-12, 1 - 1e-12)
     random = {label: dists[label].ppf(u[:, j]) for j, label in enumerate(labels)}
-    pv = option_arrays(scenario, InputValues(scenario, random, u.shape[0])).pv_cost
+    values = InputValues(scenario, random, u.shape[0])
+    pv = option_arrays(scenario, values).pv_cost
+    check_draws(scenario, values, pv, describe=lambda k: f"Sobol sample {k + 1} of {u.shape[0]}")
     best, second = _best_two(scenario)
     ids = [o.id for o in scenario.options]
     outputs = {(oid, "", ""): pv[:, j] for j, oid in enumerate(ids)}
@@ -540,9 +551,11 @@ def sensitivity(
         +/- share for inputs that are plain numbers (0.20 = ±20 %).
     grid : "auto", pair of str, "A,B" or None
         The two inputs of the two-way grid: ``"auto"`` takes the two with the
-        largest swing of the gap (or of the only option), a pair (or a
-        comma-separated text) names them by label or a unique part of it;
-        None skips the grid.
+        largest swing of the gap (or of the only option), skipping inputs
+        without a swing (a point value, ``low = high``), and draws no grid when
+        fewer than two swing; a pair (or a comma-separated text) names them by
+        label or a unique part of it (a named input without a range is an
+        error); None skips the grid.
     steps : int
         Grid points per input.
     sobol : int
@@ -574,7 +587,7 @@ def sensitivity(
     if grid:
         if isinstance(grid, str) and grid == "auto":
             ranked = table[table["target"] == target].sort_values("swing", ascending=False)
-            ranked = ranked[ranked["swing"] > 0]
+            ranked = ranked[ranked["swing"] > 0]  # a point value (low = high) or an unused input has no swing: skipped
             pair = [next(i for i in inputs if i.label == t) for t in ranked["input"].tolist()[:2]]
         else:
             names = [g.strip() for g in grid.split(",")] if isinstance(grid, str) else list(grid)
@@ -584,6 +597,21 @@ def sensitivity(
 
                 raise ScenarioError([Problem("grid", "", "expected two inputs separated by a comma")])
             pair = [match_input(inputs, nm) for nm in names]
+            for inp in pair:
+                if not inp.high > inp.low:
+                    from costmodel.problems import Problem
+                    from costmodel.scenario import ScenarioError
+
+                    raise ScenarioError(
+                        [
+                            Problem(
+                                "grid",
+                                "",
+                                f"{inp.label!r} does not vary (low = high = {inp.low:g}, a point value): "
+                                "a two-way grid needs two inputs with a range",
+                            )
+                        ]
+                    )
         if len(pair) == 2:
             grid_table = two_way(scenario, pair[0], pair[1], steps)
     sobol_table = sobol_indices(scenario, sobol, seed) if sobol and scenario.is_uncertain else None

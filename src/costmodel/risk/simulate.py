@@ -17,6 +17,10 @@ level of the point estimate):
   of draws whose cost is at or below it);
 * per option and year: spending at P50/P80/P90 and, with an appropriation
   (budget cap), the probability that spending exceeds it.
+
+Every draw's result is finite, or the simulation stops with a
+:class:`~costmodel.scenario.ScenarioError` naming the input that overflowed
+and the draw (:func:`costmodel.evaluation.check_draws`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from costmodel.evaluation import check_draws
 from costmodel.ledger import option_arrays
 from costmodel.risk.sampling import draw_values
 from costmodel.scenario import Scenario
@@ -209,12 +214,19 @@ def simulate(
     done = 0
     while done < draws:
         size = min(chunk, draws - done)
-        arrays = option_arrays(scenario, draw_values(scenario, size, rng))
+        values = draw_values(scenario, size, rng)
+        arrays = option_arrays(scenario, values)
+        check_draws(
+            scenario, values, arrays.pv_cost, arrays.nominal, lambda k, done=done: f"Monte Carlo draw {done + k + 1} of {draws}"
+        )
         pv[done : done + size] = arrays.pv_cost
         nominal[done : done + size] = arrays.nominal
         done += size
         if progress is not None:
             progress(done, draws)
-    deterministic = option_arrays(scenario, central_values(scenario)).pv_cost[0]
+    central = central_values(scenario)
+    arrays = option_arrays(scenario, central)
+    check_draws(scenario, central, arrays.pv_cost, arrays.nominal, lambda k: "central values")
+    deterministic = arrays.pv_cost[0]
     cap = budget_cap if budget_cap is not None else scenario.budget_cap
     return SimulationResult(scenario, draws, seed, pv, nominal, deterministic, cap)

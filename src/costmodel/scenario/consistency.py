@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from costmodel.problems import Problem
 from costmodel.scenario.paths import _item_label, _option_label, _unknown
-from costmodel.scenario.schema import _FileSchema, _ItemSection, _ScenarioSection
+from costmodel.scenario.schema import MAX_QUANTITY, _FileSchema, _ItemSection, _ScenarioSection, limit_text
 
 
 def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterable[Problem]:
@@ -40,6 +41,8 @@ def _consistency_problems(model: _FileSchema, data: Any, source: str) -> Iterabl
         if drv.values is not None and drv.start is not None:
             yield p(base, "give either 'values' or 'start'/'growth', not both")
             continue
+        if drv.start is not None and drv.growth:
+            yield from _grown_driver_problems(drv.start, drv.growth, s.start_year, s.end_year, base, p)
         if drv.values is not None:
             if drv.growth is not None:
                 yield p(f"{base}.growth", "'growth' goes with 'start', not with 'values'")
@@ -138,3 +141,20 @@ def _item_problems(item: _ItemSection, ipath: str, s: _ScenarioSection, drivers:
     for key, value in (("module", item.module), ("existing", item.existing)):
         if value is not None and item.per != "added":
             yield p(f"{ipath}.{key}", f'only allowed with per = "added" (got per = {item.per!r})')
+
+
+def _grown_driver_problems(start: float, growth: float, first: int, last: int, base: str, p: Any) -> Iterable[Problem]:
+    """A driver grown from ``start`` must stay a quantity (finite, at most MAX_QUANTITY) in every horizon year."""
+    for year in range(first, last + 1):
+        try:
+            value = start * (1.0 + growth) ** (year - first)
+        except OverflowError:
+            value = math.inf
+        if not value <= MAX_QUANTITY:
+            shown = f"{value:.3g}" if math.isfinite(value) else "infinite (overflow)"
+            yield p(
+                f"{base}.growth",
+                f"makes the driver's value in {year} {shown} ({limit_text(start)} x (1 + {growth:g}) ** {year - first}); "
+                f"expected at most {limit_text(MAX_QUANTITY)}, the largest quantity accepted",
+            )
+            return

@@ -61,6 +61,8 @@ def _check_date(v: Any) -> tuple[int, int | None] | PlanLink | None:
         as_of = v.get("as_of")
         if as_of is not None and (len(as_of) != 10 or not _is_iso_date(as_of)):
             raise ValueError(f"as_of must be a date YYYY-MM-DD (got {as_of!r})")
+        if as_of is not None and not MIN_YEAR <= int(as_of[:4]) <= MAX_YEAR:
+            raise ValueError(f"as_of must lie in the years {MIN_YEAR}-{MAX_YEAR} (got {as_of!r})")
         return PlanLink(v["plan"], v["task"], offset, v.get("progress"), as_of)
     raise ValueError(f"{_DATE_EXPECTED}, got {_describe(v)}")
 
@@ -80,14 +82,18 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
 
 
 def _check_as_of(v: Any) -> dt.date | None:
-    """``as_of``: a TOML date (2024-04-30) or a string "YYYY-MM-DD"."""
+    """``as_of``: a TOML date (2024-04-30) or a string "YYYY-MM-DD", in the years MIN_YEAR-MAX_YEAR."""
     if v is None:
         return None
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, str) and len(v) == 10 and _is_iso_date(v):
-        return dt.date.fromisoformat(v)
-    raise ValueError(f"expected a date such as 2024-04-30, got {_describe(v)}")
+        day = v
+    elif isinstance(v, str) and len(v) == 10 and _is_iso_date(v):
+        day = dt.date.fromisoformat(v)
+    else:
+        raise ValueError(f"expected a date such as 2024-04-30, got {_describe(v)}")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"a date must lie in the years {MIN_YEAR}-{MAX_YEAR} (got {day.isoformat()})")
+    return day
 
 
 class _Dates:
@@ -218,11 +224,12 @@ def _month_text(month: tuple[int, int], spec: Any = None) -> str:
 def _price_factors(model: _FileSchema, data: Any, source: str, base_dir: Path | None) -> tuple[dict, list[Problem]]:
     """Price-index factors of items quoted in another year (``price_year``) to the base year."""
     from costmodel.prices import index_factor, read_price_index
+    from costmodel.scenario.schema import MAX_AMOUNT, limit_text
 
     s = model.scenario
     base_year = s.base_year if s.base_year is not None else s.start_year
     wanted = [
-        (oi, ii, opt.id, item.price_year)
+        (oi, ii, opt.id, item.price_year, item.price)
         for oi, opt in enumerate(model.options)
         for ii, item in enumerate(opt.items)
         if item.price_year is not None and item.price_year != base_year
@@ -242,9 +249,22 @@ def _price_factors(model: _FileSchema, data: Any, source: str, base_dir: Path | 
         where = "scenario.price_index" if s.price_index else _item_path(data, wanted[0][0], wanted[0][1]) + ".price_year"
         return {}, [Problem(source, where, f"{p.file}: {p.path + ': ' if p.path else ''}{p.message}") for p in exc.problems]
     factors, problems = {}, []
-    for oi, ii, oid, year in wanted:
+    for oi, ii, oid, year, price in wanted:
+        where = _item_path(data, oi, ii) + ".price_year"
         try:
-            factors[(oid, ii + 1)] = index_factor(index, year, base_year)
-        except KeyError as exc:
-            problems.append(Problem(source, _item_path(data, oi, ii) + ".price_year", f"{exc.args[0]} in {path}"))
+            factor = index_factor(index, year, base_year)
+        except (KeyError, ValueError) as exc:
+            problems.append(Problem(source, where, f"{exc.args[0]} in {path}"))
+            continue
+        if price * factor > MAX_AMOUNT:
+            problems.append(
+                Problem(
+                    source,
+                    where,
+                    f"brings the price to {price * factor:.3g} at {base_year} prices (factor {factor:.6g} from {path}); "
+                    f"expected at most {limit_text(MAX_AMOUNT)}, the largest price accepted",
+                )
+            )
+            continue
+        factors[(oid, ii + 1)] = factor
     return factors, problems

@@ -14,7 +14,8 @@ the same ``u`` always gives the same value (common random numbers).
 ``lognormal``   ``mean, sd`` (of the value) ``mean``
 ==============  ==========================  =====================================
 
-An explicit ``base`` overrides the central value. PERT is the Beta
+A distribution with ``low = high`` (``mode`` too) or ``sd = 0`` is a point value:
+its central value and every draw are that value. An explicit ``base`` overrides the central value. PERT is the Beta
 distribution on [low, high] with ``a = 1 + 4 (mode - low) / (high - low)``,
 ``b = 1 + 4 (high - mode) / (high - low)`` (Vose, *Risk Analysis*, 2008; the
 "modified PERT" with lambda = 4). The lognormal's ``mean`` and ``sd`` are those
@@ -29,6 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special, stats
+
+from costmodel.problems import describe_value as _describe
 
 __all__ = ["DISTRIBUTIONS", "Distribution", "DistributionError", "make_distribution"]
 
@@ -67,6 +70,22 @@ class DistributionError(ValueError):
     """Parameters do not define a distribution; the message says why."""
 
 
+def is_finite_number(v: object) -> bool:
+    """True for an int or float (not a boolean) that is finite, also as a float.
+
+    Examples
+    --------
+    >>> is_finite_number(3), is_finite_number(float("nan")), is_finite_number(10**400), is_finite_number(True)
+    (True, False, False, False)
+    """
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # a whole number beyond the largest float
+        return False
+
+
 @dataclass(frozen=True)
 class Distribution:
     """A univariate distribution.
@@ -102,9 +121,11 @@ class Distribution:
         p = self.params
         if self.kind in ("pert", "triangular", "uniform"):
             return p["low"], p["high"]
+        if p["sd"] == 0:  # a point value
+            return p["mean"], p["mean"]
         if self.kind == "lognormal":
             return 0.0, math.inf
-        return (-math.inf, math.inf) if p["sd"] > 0 else (p["mean"], p["mean"])
+        return -math.inf, math.inf
 
     def ppf(self, u: np.ndarray | float) -> np.ndarray:
         """Inverse cumulative distribution function at ``u`` in (0, 1)."""
@@ -199,6 +220,8 @@ def make_distribution(spec: dict) -> Distribution:
         with ``mean <= 0``, a base outside the support.
     """
     kind = spec.get("dist")
+    if not isinstance(kind, str):
+        raise DistributionError(f"dist must be one of {', '.join(DISTRIBUTIONS)} (a string), got {_describe(kind)}")
     if kind not in DISTRIBUTIONS:
         import difflib
 
@@ -217,8 +240,11 @@ def make_distribution(spec: dict) -> Distribution:
         if k not in spec:
             continue
         v = spec[k]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            raise DistributionError(f"{kind}: {k} must be a finite number (got {v!r})")
+        if not is_finite_number(v):
+            shown = _describe(v) if isinstance(v, bool) or not isinstance(v, int | float) else repr(v)
+            if isinstance(v, int) and not isinstance(v, bool):
+                shown = f"a whole number of {len(str(abs(v)))} digits"
+            raise DistributionError(f"{kind}: {k} must be a finite number (got {shown})")
         params[k] = float(v)
     base = params.pop("base", None)
     if kind in ("pert", "triangular", "uniform") and params["low"] > params["high"]:
@@ -229,6 +255,11 @@ def make_distribution(spec: dict) -> Distribution:
         raise DistributionError(f"{kind}: sd must be >= 0 (got {params['sd']:g})")
     if kind == "lognormal" and params["mean"] <= 0:
         raise DistributionError(f"lognormal: mean must be > 0 (got {params['mean']:g})")
+    # the spread must be computable: draws are low + u (high - low), or mean + z sd with |z| up to 8.5
+    if kind in ("pert", "triangular", "uniform") and not math.isfinite(params["high"] - params["low"]):
+        raise DistributionError(f"{kind}: high - low is too large to compute (low {params['low']:g}, high {params['high']:g})")
+    if kind in ("normal", "lognormal") and not math.isfinite(abs(params["mean"]) + _Z_MAX * params["sd"]):
+        raise DistributionError(f"{kind}: sd is too large to compute (mean {params['mean']:g}, sd {params['sd']:g})")
     dist = Distribution(kind, params, base)
     lo, hi = dist.support
     if base is not None and not lo <= base <= hi:

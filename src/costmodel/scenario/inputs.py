@@ -18,10 +18,11 @@ import numpy as np
 
 from costmodel.problems import Problem
 from costmodel.problems import describe_value as _describe
-from costmodel.scenario.distributions import DistributionError, make_distribution
+from costmodel.scenario.distributions import DistributionError, is_finite_number, make_distribution
 from costmodel.scenario.expressions import ExpressionError, parse_expression
 from costmodel.scenario.model import Input, _replace
 from costmodel.scenario.paths import _item_label, _option_label, _unknown
+from costmodel.scenario.schema import MAX_AMOUNT, MAX_YEAR, MIN_YEAR, check_number, shown_number
 
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 
@@ -62,8 +63,8 @@ def _spec_to_input(value: Any, label: str, params: Mapping[str, Input | float]) 
                 raise DistributionError(f"value must be a number or an expression, got {_describe(fixed)}")
             if isinstance(fixed, str):
                 inp = _spec_to_input(fixed, label, params)
-            elif not math.isfinite(fixed):
-                raise DistributionError(f"value must be a finite number (got {fixed!r})")
+            elif not is_finite_number(fixed):
+                raise DistributionError(f"value must be a finite number (got {shown_number(fixed)})")
             else:
                 inp = Input("const", label, float(fixed))
             out = Input(inp.kind, label, inp.central, expr=inp.expr, **described)
@@ -89,11 +90,7 @@ def _spec_to_input(value: Any, label: str, params: Mapping[str, Input | float]) 
 
 def _check_range(value: Any, central: float) -> tuple[float, float]:
     """A ``range = [low, high]`` of finite numbers around the central value."""
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value)
-    ):
+    if not isinstance(value, list) or len(value) != 2 or not all(is_finite_number(v) for v in value):
         raise DistributionError(f"range must be [low, high], two finite numbers (got {value!r})")
     low, high = float(value[0]), float(value[1])
     if low > high:
@@ -142,8 +139,8 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
                 del pending[name]
                 continue
             if isinstance(value, int | float):
-                if not math.isfinite(value):
-                    problem(path, f"must be a finite number (got {value!r})")
+                if not is_finite_number(value):
+                    problem(path, f"must be a finite number (got {shown_number(value)})")
                 else:
                     out.parameters[name] = float(value)
                 del pending[name]
@@ -237,8 +234,8 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
     for cat, value in bias.items():
         path = f"optimism_bias.{cat}"
         if isinstance(value, int | float) and not isinstance(value, bool):
-            if not math.isfinite(value) or value <= -1:
-                problem(path, f"must be a finite number > -1 (got {value!r})")
+            if not is_finite_number(value) or value <= -1:
+                problem(path, f"must be a finite number > -1 (got {shown_number(value)})")
             else:
                 out.optimism_bias[cat] = float(value)
             continue
@@ -257,13 +254,13 @@ def _extract_inputs(data: Mapping[str, Any], source: str) -> _Extracted:
         for o in (options if isinstance(options, list) else [])
         if isinstance(o, dict)
         for it in (o.get("items") if isinstance(o.get("items"), list) else [])
-        if isinstance(it, dict)
+        if isinstance(it, dict) and isinstance(it.get("category"), str)  # a non-string is the schema pass's problem
     }
     for cat in out.optimism_bias:
         if cat not in categories:
             problem(
                 f"optimism_bias.{cat}",
-                _unknown("item category", cat, sorted(c for c in categories if isinstance(c, str))),
+                _unknown("item category", cat, sorted(categories)),
             )
 
     # correlation between named parameters (rank correlation)
@@ -335,23 +332,26 @@ def _check_correlation(corr: Any, out: _Extracted, problem) -> tuple[tuple[str, 
 def _check_budget_cap(cap: Any, data: Mapping[str, Any], problem) -> dict[int, float] | None:
     scen = data.get("scenario") if isinstance(data.get("scenario"), dict) else {}
     start, end = scen.get("start_year"), scen.get("end_year")
-    if not isinstance(start, int) or not isinstance(end, int):
-        return None
+    valid = [isinstance(y, int) and not isinstance(y, bool) and MIN_YEAR <= y <= MAX_YEAR for y in (start, end)]
+    if not all(valid) or start > end:
+        return None  # the horizon's problems are reported by the schema and consistency passes
     if isinstance(cap, int | float) and not isinstance(cap, bool):
-        if cap < 0:
-            problem("risk.budget_cap", f"must be >= 0 (got {cap!r})")
+        try:
+            value = check_number(cap, 0, MAX_AMOUNT, high_why="the largest amount accepted")
+        except ValueError as exc:
+            problem("risk.budget_cap", str(exc))
             return None
-        return {y: float(cap) for y in range(start, end + 1)}
+        return {y: value for y in range(start, end + 1)}
     if isinstance(cap, dict):
         outcap = {}
         for k, v in cap.items():
             if not re.fullmatch(r"\d{4}", str(k)) or not start <= int(k) <= end:
                 problem(f"risk.budget_cap.{k}", f"keys must be horizon years {start}-{end}")
                 continue
-            if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-                problem(f"risk.budget_cap.{k}", f"must be a number >= 0 (got {v!r})")
-                continue
-            outcap[int(k)] = float(v)
+            try:
+                outcap[int(k)] = check_number(v, 0, MAX_AMOUNT, high_why="the largest amount accepted")
+            except ValueError as exc:
+                problem(f"risk.budget_cap.{k}", str(exc))
         return outcap
     problem("risk.budget_cap", f"expected a number (VND per year) or a table year = number, got {_describe(cap)}")
     return None

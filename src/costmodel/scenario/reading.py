@@ -57,6 +57,10 @@ def load_scenario(path: str | Path, plan_dates: str = "auto") -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem(name, "", f"TOML syntax error: {exc}")]) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ScenarioError(
+            [Problem(name, "", "TOML nested too deeply (arrays or tables inside each other hundreds of levels deep)")]
+        ) from None
     scenario = parse_scenario(data, source=name, base_dir=path.parent, plan_dates=plan_dates)
     return _replace(scenario, sha256=hashlib.sha256(raw).hexdigest())
 

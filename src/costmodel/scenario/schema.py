@@ -1,4 +1,36 @@
-"""Pass 1: the schema (pydantic v2, strict, unknown keys forbidden) and the translation of its errors into problems."""
+"""Pass 1: the schema (pydantic v2, strict, unknown keys forbidden) and the translation of its errors into problems.
+
+Numbers at the edge: one policy
+-------------------------------
+Every numeric input is a finite number inside a documented range, checked here
+(or, for the tables pass 0 reads, in :mod:`.inputs`) with its key path, so the
+engine never sees NaN, an infinity or a number it cannot compute with. The
+ranges are the constants below (documented in docs/scenario-format.md,
+"Numbers at the edge"); readers of the other formats (price index, peer costs, usage,
+compliance and plan files) take theirs from here too:
+
+* :data:`MAX_AMOUNT` -- the largest amount: a price per unit per period, a
+  yearly budget cap, a peer's unit cost (10^15 đồng, far above any price or
+  yearly budget of a provincial IT project);
+* :data:`MAX_QUANTITY` -- the largest quantity: an item's quantity, a
+  driver's value (also when grown from ``start`` and ``growth``), a module,
+  existing units (10^9);
+* rates (discount rate, inflation, escalation, growth, optimism bias) are any
+  finite number above :data:`RATE_FLOOR` (-1): 500 % is valid; a rate that
+  makes a computed amount overflow stops the run with the input's key path
+  (:func:`costmodel.evaluation.evaluate`);
+* shares (VAT, contingency, a resale fraction) lie in [0, 1];
+* years lie in [:data:`MIN_YEAR`, :data:`MAX_YEAR`] (so a horizon of 100
+  years, or 301, is valid); dates of the other formats in [:data:`MIN_DATE`,
+  :data:`MAX_DATE`] (plan dates, further, in the years whose public holidays
+  the calendar knows: :func:`costmodel.schedule.calendar.calendar_years`);
+* a contract is 1 to :data:`MAX_MONTHS` months; a plan-linked date moves at
+  most :data:`MAX_OFFSET_MONTHS` months;
+* an asset's ``life`` is any whole number of years >= 1, however long (a life
+  longer than the horizon is never renewed);
+* quantities and prices of 0 are valid, and a distribution with ``low =
+  high`` is a point value.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +38,124 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, field_validator
 
 from costmodel._pydantic import by_id, by_name, pydantic_problems
 from costmodel.problems import Problem
 from costmodel.problems import describe_value as _describe
 from costmodel.scenario.dates import _check_as_of, _check_date
-from costmodel.scenario.model import ID_PATTERN, MAX_MONTHS, NonNegative, Rate, Share, Year
+from costmodel.scenario.model import ID_PATTERN, MAX_MONTHS, MAX_OFFSET_MONTHS, MAX_YEAR, MIN_YEAR, Year
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_DATE",
+    "MAX_MONTHS",
+    "MAX_OFFSET_MONTHS",
+    "MAX_QUANTITY",
+    "MAX_YEAR",
+    "MIN_DATE",
+    "MIN_YEAR",
+    "RATE_FLOOR",
+    "check_number",
+    "limit_text",
+    "shown_number",
+]
+
+#: The largest amount accepted anywhere: a price per unit per period, a yearly budget cap,
+#: a peer's unit cost. [VND]
+MAX_AMOUNT = 1e15
+#: The largest quantity accepted anywhere: an item's quantity, a driver's value, a module,
+#: existing units. [unit]
+MAX_QUANTITY = 1e9
+#: Rates must be above this (exclusive); they have no upper bound. [1/year]
+RATE_FLOOR = -1.0
+#: Dates of the other input formats (compliance, usage, plans) lie in these years' range.
+MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
+
+
+def limit_text(x: float) -> str:
+    """A limit as a reader writes it: ``0``, ``-1``, ``1``, ``1e15``.
+
+    Examples
+    --------
+    >>> limit_text(1e15), limit_text(0), limit_text(-1.0), limit_text(0.5)
+    ('1e15', '0', '-1', '0.5')
+    """
+    x = float(x)
+    if x == 0 or (abs(x) < 1e6 and x.is_integer()):
+        return str(int(x))
+    exponent = math.log10(abs(x))
+    if exponent.is_integer():
+        return f"{'-' if x < 0 else ''}1e{int(exponent)}"
+    return f"{x:g}"
+
+
+def shown_number(v: Any) -> str:
+    """A number found in a file, short enough for a message (huge whole numbers in scientific notation).
+
+    Examples
+    --------
+    >>> shown_number(-5), shown_number(10**30), shown_number(10**400)
+    ('-5', '1e+30', 'a whole number of 401 digits')
+    """
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**16:
+        try:
+            return f"{float(v):.6g}"
+        except OverflowError:
+            return f"a whole number of {len(str(abs(v)))} digits"
+    return repr(v)
+
+
+def check_number(
+    v: Any, low: float | None = None, high: float | None = None, low_open: bool = False, high_why: str = ""
+) -> float:
+    """``v`` as a float when it is a finite number in the range, else ValueError with the message for the file.
+
+    Parameters
+    ----------
+    v : any
+        The value read (an int or a float; a boolean is not a number).
+    low, high : float, optional
+        The range (``low`` exclusive when ``low_open``).
+    high_why : str
+        Why the upper limit is what it is (appended to the message).
+
+    Examples
+    --------
+    >>> check_number(3, 0, 10)
+    3.0
+    >>> check_number(-1, -1, low_open=True)
+    Traceback (most recent call last):
+    ValueError: must be > -1 (got -1)
+    """
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ValueError(f"expected a number, got {_describe(v)}")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"must be a finite number (got {v!r})")
+    try:
+        x = float(v)
+    except OverflowError:  # a whole number beyond the largest float: out of any range it has
+        x = math.inf if v > 0 else -math.inf
+        if (high is None and x > 0) or (low is None and x < 0):
+            raise ValueError(f"must be a finite number (got {shown_number(v)})") from None
+    if low is not None and (x <= low if low_open else x < low):
+        raise ValueError(f"must be {'>' if low_open else '>='} {limit_text(low)} (got {shown_number(v)})")
+    if high is not None and x > high:
+        why = f", {high_why}" if high_why else ""
+        raise ValueError(f"must be <= {limit_text(high)}{why} (got {shown_number(v)})")
+    return x
+
+
+def _number(low: float | None = None, high: float | None = None, low_open: bool = False, high_why: str = "") -> Any:
+    """A float field of the schema checked by :func:`check_number`."""
+    return Annotated[float, PlainValidator(lambda v: check_number(v, low, high, low_open, high_why))]
+
+
+Price = _number(0, MAX_AMOUNT, high_why="the largest price accepted")
+Quantity = _number(0, MAX_QUANTITY, high_why="the largest quantity accepted")
+Module = _number(0, MAX_QUANTITY, low_open=True, high_why="the largest quantity accepted")
+Rate = _number(RATE_FLOOR, low_open=True)
+Share = _number(0, 1)
 
 
 class _Schema(BaseModel):
@@ -47,8 +190,8 @@ class _ScenarioSection(_Schema):
 class _DriverSection(_Schema):
     label: str = ""
     unit: str = ""
-    values: dict[str, NonNegative] | None = None
-    start: NonNegative | None = None
+    values: dict[str, Quantity] | None = None
+    start: Quantity | None = None
     growth: Rate | None = None
     source: str = ""
     note: str = ""
@@ -57,7 +200,7 @@ class _DriverSection(_Schema):
 class _ItemSection(_Schema):
     name: Annotated[str, Field(min_length=1)]
     category: Annotated[str, Field(min_length=1)]
-    price: NonNegative
+    price: Price
     per: Literal["once", "year", "month", "added"]
     quantity: Any = 1.0
     escalation: Rate | None = None
@@ -70,8 +213,8 @@ class _ItemSection(_Schema):
     budget: Literal["investment", "recurrent"] | None = None
     life: Annotated[int, Field(ge=1)] | None = None
     residual: Any = None
-    module: Annotated[float, Field(gt=0)] | None = None
-    existing: NonNegative | None = None
+    module: Module | None = None
+    existing: Quantity | None = None
     source: str = ""
     note: str = ""
 
@@ -84,9 +227,7 @@ class _ItemSection(_Schema):
             if not v:
                 raise ValueError("expected a number >= 0 or a driver id, got an empty string")
             return v
-        if not math.isfinite(v) or v < 0:
-            raise ValueError(f"must be >= 0 (got {v!r})")
-        return float(v)
+        return check_number(v, 0, MAX_QUANTITY, high_why="the largest quantity accepted")
 
     @field_validator("from_year", "to_year", mode="plain")
     @classmethod
@@ -99,8 +240,8 @@ class _ItemSection(_Schema):
         if v is None or v in ("linear", "none"):
             return v
         if isinstance(v, int | float) and not isinstance(v, bool):
-            if not (0 <= v <= 1) or not math.isfinite(v):
-                raise ValueError(f"a resale fraction must be between 0 and 1 (got {v!r})")
+            if not (0 <= v <= 1):
+                raise ValueError(f"a resale fraction must be between 0 and 1 (got {shown_number(v)})")
             return float(v)
         raise ValueError(f'expected "linear", "none" or a number between 0 and 1, got {_describe(v)}')
 

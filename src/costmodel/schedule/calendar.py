@@ -5,6 +5,12 @@ A working day is what the ``holidays`` package (0.109 or later) reports with
 and their official substitute days off, plus official make-up working
 Saturdays — then the plan's extra ``holidays`` removed and extra ``workdays``
 added.
+
+A calendar covers only the years whose public holidays ``holidays`` knows for
+the country (1901-2100 for Vietnam; never outside the scenario years
+1900-2200): :func:`calendar_years`. Counting working days beyond them raises
+:class:`CalendarRangeError` rather than silently counting public holidays as
+working days (the plan readers turn it into a problem with the file).
 """
 
 from __future__ import annotations
@@ -15,11 +21,31 @@ from functools import lru_cache
 
 import holidays as holidays_lib
 
-__all__ = ["WorkCalendar"]
+__all__ = ["CalendarRangeError", "WorkCalendar", "calendar_years"]
 
 _ONE_DAY = dt.timedelta(days=1)
 #: Guard against a calendar without working days (e.g. every day a holiday).
 _MAX_SCAN_DAYS = 3660
+
+
+class CalendarRangeError(ValueError):
+    """A date outside the years the calendar knows the public holidays of; the message says which."""
+
+
+def calendar_years(country: str = "VN") -> tuple[int, int]:
+    """First and last year whose public holidays are known for ``country`` (within 1900-2200).
+
+    Examples
+    --------
+    >>> calendar_years("VN")
+    (1901, 2100)
+    """
+    from costmodel.scenario.schema import MAX_YEAR, MIN_YEAR
+
+    cls = holidays_lib.country_holidays(country).__class__
+    first = max(int(getattr(cls, "start_year", MIN_YEAR) or MIN_YEAR), MIN_YEAR)
+    last = min(int(getattr(cls, "end_year", MAX_YEAR) or MAX_YEAR), MAX_YEAR)
+    return first, last
 
 
 class WorkCalendar:
@@ -49,9 +75,17 @@ class WorkCalendar:
         if both:
             raise ValueError(f"dates in both holidays and workdays: {', '.join(sorted(d.isoformat() for d in both))}")
         self._calendar = holidays_lib.country_holidays(country)
+        first, last = calendar_years(country)
+        #: The first and last day working days can be counted on.
+        self.first_day, self.last_day = dt.date(first, 1, 1), dt.date(last, 12, 31)
         self._is_working = lru_cache(maxsize=None)(self._compute)
 
     def _compute(self, day: dt.date) -> bool:
+        if not self.first_day <= day <= self.last_day:
+            raise CalendarRangeError(
+                f"{day.isoformat()} lies outside {self.first_day.year}-{self.last_day.year}, "
+                f"the years whose public holidays are known for {self.country}"
+            )
         if day in self.extra_holidays:
             return False
         if day in self.extra_workdays:

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from costmodel.schedule.calendar import WorkCalendar
-from costmodel.schedule.plan import Plan, Task
+from costmodel.problems import Problem
+from costmodel.schedule.calendar import CalendarRangeError, WorkCalendar
+from costmodel.schedule.plan import Plan, PlanError, Task
 
 __all__ = ["SCHEDULE_COLUMNS", "Schedule", "backward_pass", "critical_path", "schedule_plan"]
 
@@ -157,7 +158,20 @@ def schedule_plan(plan: Plan) -> Schedule:
     Returns
     -------
     Schedule
+
+    Raises
+    ------
+    PlanError
+        When the schedule runs outside the years whose public holidays the
+        calendar knows (:class:`~costmodel.schedule.calendar.CalendarRangeError`).
     """
+    try:
+        return _schedule_plan(plan)
+    except CalendarRangeError as exc:
+        raise PlanError([Problem(plan.source, "tasks", f"the schedule runs past the calendar: {exc}")]) from None
+
+
+def _schedule_plan(plan: Plan) -> Schedule:
     cal = plan.calendar
     early = forward_pass(plan)
     finish = max(f for _, f in early.values())

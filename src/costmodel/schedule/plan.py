@@ -4,6 +4,13 @@ The only code that knows these two formats (documented in
 ``docs/schedule-format.md``). Problems are reported like scenario problems:
 one :class:`~costmodel.scenario.Problem` per line, naming the file, the key
 path (tasks by id) or the CSV line, and what was expected.
+
+Numbers and dates at the edge: every date (project start and deadline, extra
+holidays and working days, actual dates of progress files) lies in the years
+whose public holidays the calendar knows (:func:`~costmodel.schedule.calendar.calendar_years`,
+1901-2100 for Vietnam); ``service_years`` are years between 1900 and 2200;
+durations and lags are whole numbers of working days from 0 to
+:data:`MAX_WORKING_DAYS`; ``percent_complete`` is a number from 0 to 100.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from costmodel._pydantic import by_id, pydantic_problems
 from costmodel.csvfile import read_records
 from costmodel.problems import InputError, Problem, read_text
 from costmodel.problems import describe_value as _describe
-from costmodel.schedule.calendar import WorkCalendar
+from costmodel.schedule.calendar import WorkCalendar, calendar_years
 
 __all__ = [
     "PROGRESS_COLUMNS",
@@ -39,6 +46,8 @@ __all__ = [
 
 PROGRESS_COLUMNS = ["task_id", "percent_complete", "actual_start", "actual_finish", "note"]
 _ID = r"^[A-Za-z0-9_.-]+$"
+#: The longest duration or lag of a task: 5,000 working days (about 20 years).
+MAX_WORKING_DAYS = 5000
 
 
 class PlanError(InputError):
@@ -69,9 +78,9 @@ class _Task(_Schema):
     id: Annotated[str, Field(pattern=_ID)]
     name: Annotated[str, Field(min_length=1)]
     owner: str = ""
-    duration: Annotated[int, Field(ge=0)]
+    duration: Annotated[int, Field(ge=0, le=MAX_WORKING_DAYS)]
     after: list[str] = []
-    lag: Annotated[int, Field(ge=0)] = 0
+    lag: Annotated[int, Field(ge=0, le=MAX_WORKING_DAYS)] = 0
     note: str = ""
     source: str = ""
 
@@ -150,6 +159,10 @@ def load_plan(path: str | Path) -> Plan:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PlanError([Problem(name, "", f"TOML syntax error: {exc}")]) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise PlanError(
+            [Problem(name, "", "TOML nested too deeply (arrays or tables inside each other hundreds of levels deep)")]
+        ) from None
     return parse_plan(data, name)
 
 
@@ -223,6 +236,7 @@ def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
         problems.append(Problem(source, "project.service_task", f"unknown task {model.project.service_task!r}"))
     if model.project.deadline is not None and model.project.deadline < model.project.start:
         problems.append(Problem(source, "project.deadline", "must not be before project.start"))
+    problems += _date_problems(model, source)
     if problems:
         raise PlanError(problems)
     order = _topological(model.tasks, source)
@@ -233,6 +247,36 @@ def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
         raise PlanError([Problem(source, "calendar.country", f"unknown country {model.calendar.country!r}")]) from None
     p = model.project
     return Plan(p.title, p.start, p.deadline, p.deadline_source, calendar, tasks, source, p.service_task, tuple(p.service_years))
+
+
+def _date_problems(model: _PlanFile, source: str) -> list[Problem]:
+    """Dates outside the years the calendar knows; service years outside 1900-2200."""
+    from costmodel.scenario.schema import MAX_YEAR, MIN_YEAR
+
+    try:
+        first, last = calendar_years(model.calendar.country)
+    except NotImplementedError:  # an unknown country: reported when the calendar is built
+        return []
+    out = []
+    dated = [("project.start", model.project.start), ("project.deadline", model.project.deadline)]
+    dated += [(f"calendar.holidays[{i}]", d) for i, d in enumerate(model.calendar.holidays, start=1)]
+    dated += [(f"calendar.workdays[{i}]", d) for i, d in enumerate(model.calendar.workdays, start=1)]
+    for path, day in dated:
+        if day is not None and not first <= day.year <= last:
+            out.append(
+                Problem(
+                    source,
+                    path,
+                    f"must lie between {first}-01-01 and {last}-12-31, the years whose public holidays are known for "
+                    f"{model.calendar.country} (got {day.isoformat()})",
+                )
+            )
+    for i, year in enumerate(model.project.service_years, start=1):
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            out.append(
+                Problem(source, f"project.service_years[{i}]", f"must be a year between {MIN_YEAR} and {MAX_YEAR} (got {year})")
+            )
+    return out
 
 
 def _topological(tasks: list[_Task], source: str) -> list[_Task]:
@@ -340,6 +384,18 @@ def parse_progress(text: str, plan: Plan, as_of: dt.date, source: str = "<progre
                     raise ValueError
             except ValueError:
                 problems.append(Problem(source, where, f"{col} must be a date YYYY-MM-DD or empty (got {row[col]!r})"))
+                bad = True
+                continue
+            day = dates[col]
+            if day is not None and not plan.calendar.first_day <= day <= plan.calendar.last_day:
+                problems.append(
+                    Problem(
+                        source,
+                        where,
+                        f"{col} must lie between {plan.calendar.first_day.isoformat()} and {plan.calendar.last_day.isoformat()}, "
+                        f"the years whose public holidays are known (got {row[col]!r})",
+                    )
+                )
                 bad = True
                 continue
             if dates[col] is not None and dates[col] > as_of:

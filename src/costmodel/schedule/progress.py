@@ -34,8 +34,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from costmodel.problems import Problem
+from costmodel.schedule.calendar import CalendarRangeError
 from costmodel.schedule.cpm import Schedule, backward_pass, critical_path, forward_pass
-from costmodel.schedule.plan import Plan, Progress
+from costmodel.schedule.plan import Plan, PlanError, Progress
 
 __all__ = ["STATUS_COLUMNS", "Forecast", "forecast", "week_over_week"]
 
@@ -131,7 +133,22 @@ def forecast(plan: Plan, baseline: Schedule, progress: Mapping[str, Progress], a
     Returns
     -------
     Forecast
+
+    Raises
+    ------
+    PlanError
+        When the status date or the forecast lies outside the years whose
+        public holidays the calendar knows.
     """
+    try:
+        return _forecast(plan, baseline, progress, as_of)
+    except CalendarRangeError as exc:
+        raise PlanError(
+            [Problem(plan.source, "tasks", f"the forecast as of {as_of.isoformat()} runs past the calendar: {exc}")]
+        ) from None
+
+
+def _forecast(plan: Plan, baseline: Schedule, progress: Mapping[str, Progress], as_of: dt.date) -> Forecast:
     cal = plan.calendar
     resume = cal.add_working_days(as_of, 1)  # first working day after S
     fixed: dict[str, tuple[dt.date, dt.date]] = {}

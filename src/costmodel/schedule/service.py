@@ -46,15 +46,36 @@ _PROGRESS_NAME = re.compile(r"^progress-(\d{4}-\d{2}-\d{2})\.csv$")
 
 
 def progress_files(folder: Path) -> list[tuple[dt.date, Path]]:
-    """The ``progress-YYYY-MM-DD.csv`` files of a folder, by status date (oldest first)."""
-    found = []
+    """The ``progress-YYYY-MM-DD.csv`` files of a folder, by status date (oldest first).
+
+    Raises
+    ------
+    PlanError
+        For a file whose name has an impossible date (``progress-2024-02-30.csv``)
+        or a date outside 1900-2200, naming the file.
+    """
+    from costmodel.scenario.schema import MAX_DATE, MIN_DATE
+    from costmodel.schedule.plan import PlanError
+
+    found, problems = [], []
     for p in Path(folder).glob("progress-*.csv"):
         m = _PROGRESS_NAME.match(p.name)
         if m:
             try:
-                found.append((dt.date.fromisoformat(m.group(1)), p))
+                day = dt.date.fromisoformat(m.group(1))
             except ValueError:
+                problems.append(
+                    Problem(str(p), "", f"the file name's date {m.group(1)} is not a date (expected progress-YYYY-MM-DD.csv)")
+                )
                 continue
+            if not MIN_DATE <= day <= MAX_DATE:
+                problems.append(
+                    Problem(str(p), "", f"the file name's date {m.group(1)} lies outside {MIN_DATE.year}-{MAX_DATE.year}")
+                )
+                continue
+            found.append((day, p))
+    if problems:
+        raise PlanError(sorted(problems, key=lambda q: q.file))
     return sorted(found)
 
 
