@@ -155,7 +155,8 @@ def test_workbook_sheets_formats_and_live_formulas(dic_workbook):
         assert bool(ws.print_title_rows) == (ws.title not in ("Rủi ro", "Độ nhạy"))
     r = lhead + 1
     nominal, before, factor = letter["Đã có thuế GTGT"], letter["Chưa có thuế GTGT"], letter["Hệ số chiết khấu"]
-    assert ledger[f"{pv_col}{r}"].value == f"={nominal}{r}*{factor}{r}"  # present value = after VAT x discount factor
+    # present value = after VAT x discount factor, rounded to the đồng like every line a reader sees
+    assert ledger[f"{pv_col}{r}"].value == f"=ROUND({nominal}{r}*{factor}{r},0)"
     assert ledger[f"{letter['Thuế GTGT']}{r}"].value == f"={nominal}{r}-{before}{r}"  # VAT = after VAT - before VAT
     assert ledger[f"{nominal}{r}"].number_format == "#,##0"
     # every line multiplies on paper: quantity x unit price x periods x (1 + VAT) = after VAT (to the rounding)

@@ -314,7 +314,10 @@ def round_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
     """The ledger as paid: each line's amounts rounded to the whole đồng, present value from the rounded amount.
 
     ``nominal``, ``before_vat`` and ``real`` are rounded half away from zero;
-    ``vat = nominal - before_vat``; ``present_value = nominal x discount_factor``.
+    ``vat = nominal - before_vat``; ``present_value = nominal x discount_factor``
+    rounded the same way (the workbook's formula is ``ROUND(nominal *
+    discount factor; 0)``, so every present value a reader sees, line or total,
+    is whole đồng and the totals are the sums of the lines shown).
     Every total a reader sees is built from these lines (the workbook's
     formulas, the printed and HTML tables, the charts), so totals agree to the
     đồng across documents; the CSV files keep the unrounded ledger.
@@ -323,5 +326,5 @@ def round_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
     for col in ("nominal", "before_vat", "real"):
         out[col] = [round_vnd(x) for x in out[col]]
     out["vat"] = out["nominal"] - out["before_vat"]
-    out["present_value"] = out["nominal"] * out["discount_factor"]
+    out["present_value"] = [round_vnd(x) for x in out["nominal"] * out["discount_factor"]]
     return out

@@ -109,11 +109,14 @@ def _rounded(comparison: Explanation) -> dict[str, dict[str, int | None]]:
     groups = list(comparison.groups)
     out: dict[str, dict[str, int | None]] = {}
     att = comparison.attribution
+    # before and after as every other document prints them: sums of the ledger lines rounded to the đồng
+    shown_a = comparison.a.rounded().summary.set_index("option")["pv_cost"]
+    shown_b = comparison.b.rounded().summary.set_index("option")["pv_cost"]
     for row in comparison.totals.itertuples(index=False):
         if row.target == GAP:
             continue
-        start = None if voc._missing(row.pv_a) else _whole(row.pv_a)
-        end = None if voc._missing(row.pv_b) else _whole(row.pv_b)
+        start = None if voc._missing(row.pv_a) else _whole(shown_a.get(row.target, row.pv_a))
+        end = None if voc._missing(row.pv_b) else _whole(shown_b.get(row.target, row.pv_b))
         figures: dict[str, int | None] = {"start": start, "end": end}
         if row.present == "both":
             mine = att[att["target"] == row.target].set_index("group")["contribution"]

@@ -377,7 +377,7 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
     for r, row in enumerate(led.itertuples(index=False), start=head + 1):
         nominal = round_vnd(row.nominal)
         before = round_vnd(row.before_vat)
-        pv = nominal * row.discount_factor
+        pv = round_vnd(nominal * row.discount_factor)
         record = {
             "option_no": option_no[row.option],
             "item_no": item_no[(row.option, row.item)],
@@ -415,7 +415,7 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
         _write(b, sheet, r, col["nominal"], nominal, "VND")
         _write(b, sheet, r, col["real"], row.real, "VND")
         _write(b, sheet, r, col["discount_factor"], float(row.discount_factor), "factor")
-        formula = f"={xl_rowcol_to_cell(r, col['nominal'])}*{xl_rowcol_to_cell(r, col['discount_factor'])}"
+        formula = f"=ROUND({xl_rowcol_to_cell(r, col['nominal'])}*{xl_rowcol_to_cell(r, col['discount_factor'])},0)"
         sheet.write_formula(r, col["present_value"], formula, b.fmt("VND"), pv)
         _write(b, sheet, r, col["source"], ", ".join(cited_ids(row.source)) or row.source)  # full text: Giả định
     first, last = head + 1, head + max(len(led), 1)
