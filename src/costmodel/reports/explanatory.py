@@ -1409,15 +1409,22 @@ def _price_table(c: _Content, d: _Data) -> None:
             kind = d.kind(ids)
             notes = []
             if item.price_year is not None and item.price_year != s.base_year:
-                notes.append(d.x("expl.price_year", year=item.price_year, base=s.base_year))
+                quoted = voc.money(item.price, d.lang)
+                notes.append(d.x("expl.price_year", year=item.price_year, base=s.base_year, quoted=quoted))
                 late_years |= {y for y, _ in d.late_indices(item.price_year, s.base_year)}
             for rid, when in d.late(ids):
                 notes.append(d.x("expl.updated_price", year=when.year, id=rid, date=voc.date(when, d.lang)))
-            rows.append(
-                [item.name, voc.money(item.price, d.lang), _price_unit(d, s, item), ", ".join(ids), "; ".join([kind, *notes])]
-            )
+            if item.escalation == 0 and s.inflation:
+                notes.append(d.t("expl.price_flat"))
+            # the price of the base year the estimate starts from (a price quoted in an earlier year converted)
+            base_price = voc.money(item.price * item.price_factor, d.lang)
+            rows.append([item.name, base_price, _price_unit(d, s, item), ", ".join(ids), "; ".join([kind, *notes])])
     columns = [d.t("expl.col_item"), d.t("expl.col_price"), d.t("expl.col_unit"), d.t("expl.col_ids"), d.t("expl.col_kind")]
-    note = d.t("expl.price_table_note")
+    note = (
+        d.x("expl.price_table_note_base", base=s.base_year, inflation=voc.percent(s.inflation, d.lang))
+        + " "
+        + d.t("expl.price_table_note")
+    )
     if late_years:
         years = ", ".join(str(y) for y in sorted(late_years))
         note += " " + d.x("expl.late_index_note", years=years)
