@@ -250,11 +250,11 @@ def test_report_applies_an_edit_to_every_scenario_that_has_the_key(tmp_path, cap
         shutil.copy(SCENARIOS / name, folder)
     assert (
         main(
-            ["report", "--scenarios", str(folder), "-o", str(tmp_path / "o"), "--no-notebooks", "--set", "contingency.share=0.5"]
+            ["report", "--scenarios", str(folder), "-o", str(tmp_path / "o"), "--no-notebooks", "--set", "scenario.real_discount_rate=0.03"]
         )
         == 2
     )
-    assert "--set: contingency.share: no scenario in" in capsys.readouterr().err
+    assert "--set: scenario.real_discount_rate: no scenario in" in capsys.readouterr().err
     rc = main(
         [
             "report",

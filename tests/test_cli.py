@@ -186,7 +186,7 @@ def test_workbook_sheets_formats_and_frozen_header(tmp_path):
     pv = ledger.cell(row=head + 1, column=headers.index("Giá trị hiện tại") + 1)
     letter = {h: get_column_letter(i + 1) for i, h in enumerate(headers)}
     r = head + 1
-    assert pv.value == f"={letter['Đã có thuế GTGT']}{r}*{letter['Hệ số chiết khấu']}{r}" and pv.number_format == "#,##0"
+    assert pv.value == f"=ROUND({letter['Đã có thuế GTGT']}{r}*{letter['Hệ số chiết khấu']}{r},0)" and pv.number_format == "#,##0"
     en = tmp_path / "en"
     assert main(["run", str(DIC), "-o", str(en), "--lang", "en"]) == 0
     assert openpyxl.load_workbook(en / "workbook.xlsx").sheetnames == ["Summary", "Estimate", "Ledger", "Assumptions", "About"]
@@ -200,7 +200,7 @@ def test_workbook_never_writes_scenario_text_as_formulas(tmp_path):
     texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     for bad in ("=1+1", "@SUM(A1:A2)", "+cmd", "-2+3"):
         assert bad in texts
-    ours = re.compile(r"^=(-?SUMIFS\(|SUMIF\(|SUM\(|IF\(|[A-Z]+\d+[-*][A-Z]+\d+$)")
+    ours = re.compile(r"^=(-?SUMIFS\(|SUMIF\(|SUM\(|IF\(|ROUND\([A-Z]+\d+\*[A-Z]+\d+,0\)$|[A-Z]+\d+[-*][A-Z]+\d+$)")
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for c in row:

@@ -344,10 +344,10 @@ def test_video_conferencing_restructuring_attribution(vc):
     assert list(vc.groups) == ["demand", "quantities", "structure"]
     assert vc.gap == ("rent", "hybrid")
     expected = {  # VND, from this code on the shipped files; printed to the đồng
-        "rent": {"demand": -9_681_762_206, "quantities": 0, "structure": 826_063_895},
-        "buy": {"demand": -5_294_489_468, "quantities": 1_044_354_916, "structure": 0},
-        "hybrid": {"demand": -3_325_003_552, "quantities": 430_468_872, "structure": 0},
-        GAP: {"demand": -6_356_758_654, "quantities": -430_468_872, "structure": 826_063_895},
+        "rent": {"demand": -10_165_850_316, "quantities": 0, "structure": 826_063_895},
+        "buy": {"demand": -5_559_213_941, "quantities": 1_044_354_916, "structure": 0},
+        "hybrid": {"demand": -3_491_253_730, "quantities": 430_468_872, "structure": 0},
+        GAP: {"demand": -6_674_596_587, "quantities": -430_468_872, "structure": 826_063_895},
     }
     for target, parts in expected.items():
         got = _contributions(vc, target)
@@ -398,7 +398,7 @@ def test_video_conferencing_reader_outputs(vc, tmp_path):
     assert frame[frame.columns[0]].tolist()[1:4] == ["Nhu cầu", "Số lượng, thời hạn, giá trị còn lại", "Cơ cấu phương án"]
     assert "Thuê trọn gói" in frame.columns and "Chênh lệch: Thuê trọn gói − Kết hợp phần mềm cấp xã" in frame.columns
     text = attribution_text(vc, "vi")
-    assert "giảm 8,86 tỷ đồng (từ 23,43 xuống 14,58 tỷ đồng), chủ yếu do nhu cầu (-9,68 tỷ đồng)" in text
+    assert "giảm 9,34 tỷ đồng (từ 24,59 xuống 15,25 tỷ đồng), chủ yếu do nhu cầu (-10,17 tỷ đồng)" in text
     html = "\n".join(
         [html_table(frame, frame.attrs["caption"], frame.attrs["unit_line"]), *(f"<p>{n}</p>" for n in frame.attrs["notes"])]
     )

@@ -167,7 +167,7 @@ def evaluate(scenario: Scenario | str | os.PathLike) -> Evaluation:
     >>> result.preferred
     'hybrid'
     >>> round(float(result.summary.set_index("option").loc["hybrid", "pv_cost"]) / 1e9, 2)
-    16.33
+    17.6
     """
     scenario = as_scenario(scenario)
     ledger = build_ledger(scenario)
