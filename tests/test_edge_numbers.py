@@ -665,3 +665,62 @@ def test_limits_are_the_documented_ones():
     doc = (SCENARIOS.parent / "docs" / "scenario-format.md").read_text(encoding="utf-8")
     assert MAX_AMOUNT == 1e15 and MAX_QUANTITY == 1e9
     assert "`0` to `1e15`" in doc and "`0` to `1e9`" in doc and "Numbers at the edge" in doc
+
+
+# ---------------------------------------------------------------------------
+# text that no reader output can show (found by the fuzz test, tests/fuzz/regressions/)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["nul\x00byte", "esc\x1b[31mred", "cr\rinside", "vt\x0bff\x0c"])
+def test_control_characters_in_names_are_bad_input_with_the_key_path(bad):
+    from costmodel import ScenarioError, parse_scenario
+
+    data = {
+        "scenario": {"title": "t", "start_year": 2024, "end_year": 2025, "discount_rate": 0.05},
+        "options": [{"id": "a", "name": bad, "items": [{"name": "x", "category": "service", "price": 1, "per": "once"}]}],
+    }
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, "s.toml")
+    text = str(info.value)
+    assert "s.toml: options[1].name: contains control character(s)" in text
+    assert "\r" not in text and "\x00" not in text.replace("\\x00", "")
+
+
+def test_a_tab_and_a_line_break_are_text_not_control_characters():
+    from costmodel import parse_scenario
+
+    data = {
+        "scenario": {"title": "t", "start_year": 2024, "end_year": 2025, "discount_rate": 0.05, "description": "a\tb\nc"},
+        "options": [{"id": "a", "name": "A", "items": [{"name": "x", "category": "service", "price": 1, "per": "once"}]}],
+    }
+    assert parse_scenario(data).description == "a\tb\nc"
+
+
+def test_a_name_too_long_for_a_chart_is_bad_input():
+    from costmodel import ScenarioError, parse_scenario
+
+    data = {
+        "scenario": {"title": "t", "start_year": 2024, "end_year": 2025, "discount_rate": 0.05},
+        "options": [{"id": "a", "name": "x" * 20_000, "items": [{"name": "x", "category": "service", "price": 1, "per": "once"}]}],
+    }
+    with pytest.raises(ScenarioError, match=r"options.a.name: too long: at most 200 characters \(got 20000\)"):
+        parse_scenario(data, "s.toml")
+
+
+def test_control_characters_in_a_csv_cell_name_the_line_and_column(tmp_path):
+    from costmodel.findings import FindingsError, read_findings
+
+    text = (Path(__file__).resolve().parents[1] / "scenarios" / "audit-findings.csv").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[1] = lines[1].replace(",", ",\x1b[31m", 1)
+    (tmp_path / "f.csv").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(FindingsError) as info:
+        read_findings(tmp_path / "f.csv")
+    assert "line 2: control character(s) in a cell" in str(info.value)
+
+
+def test_a_problem_is_always_one_line():
+    from costmodel.problems import Problem
+
+    assert str(Problem("a.csv", "line 2", "value 'x\ny\rz' is bad")) == "a.csv: line 2: value 'x\\ny\\rz' is bad"

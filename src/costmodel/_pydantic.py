@@ -276,6 +276,10 @@ def _message(
         return "must not be empty"
     if etype == "too_long":
         return f"expected at most {ctx.get('max_length')} values (got {ctx.get('actual_length', '?')})"
+    if etype == "string_too_long":
+        length = len(value) if isinstance(value, str) else "?"
+        limit = ctx.get("max_length")
+        return f"too long: at most {limit} characters (got {length}); descriptions and notes may be longer"
     if etype == "string_pattern_mismatch":
         allowed = patterns.get(str(ctx.get("pattern", "")))
         if allowed:

@@ -42,7 +42,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from costmodel.problems import InputError, Problem, read_text
+from costmodel.problems import InputError, Problem, read_text, text_problems
 
 __all__ = [
     "CONTRACT_FIELDS",
@@ -227,6 +227,9 @@ def parse_contract(text: str, source: str = "<contract>") -> ContractFile:
         raise ContractError([Problem(source, "", f"not a TOML file: {exc}")]) from None
     except RecursionError:
         raise ContractError([Problem(source, "", "TOML nested too deeply")]) from None
+    control = text_problems(data, source)
+    if control:
+        raise ContractError(control)
     problems: list[Problem] = []
 
     def bad(where: str, message: str) -> None:

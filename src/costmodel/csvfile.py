@@ -14,7 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from costmodel.problems import InputError, Problem
+from costmodel.problems import InputError, Problem, control_characters
 
 __all__ = ["Table", "read_records", "read_table"]
 
@@ -157,6 +157,11 @@ def read_table(
                     source, f"line {start}", f"value {fields[k - 1].strip()!r} in column {k}, which has no name in the header"
                 )
             )
+            continue
+        bad = [(header[i] or str(i + 1), control_characters(f)) for i, f in enumerate(fields) if control_characters(f)]
+        if bad:
+            where = "; ".join(f"column {col}: {', '.join(chars)}" for col, chars in bad)
+            problems.append(Problem(source, f"line {start}", f"control character(s) in a cell ({where}): remove them"))
             continue
         row = {h: fields[i].strip() if i < len(fields) else "" for i, h in enumerate(header) if h}
         for c in optional:

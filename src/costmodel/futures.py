@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from costmodel._pydantic import by_id, pydantic_problems
 from costmodel.decision.robust import PROBABILITY_TOLERANCE
-from costmodel.problems import InputError, Problem, read_text
+from costmodel.problems import InputError, Problem, read_text, text_problems
 
 __all__ = ["Future", "Futures", "FuturesError", "RobustResult", "load_futures", "parse_futures", "robust"]
 
@@ -125,6 +125,9 @@ def parse_futures(data: Mapping[str, Any], source: str = "<dict>", base_dir: str
         probabilities given for some futures only or not summing to 1, a
         scenario file that does not exist.
     """
+    control = text_problems(data, source)
+    if control:
+        raise FuturesError(control)
     try:
         model = _File.model_validate(dict(data))
     except ValidationError as exc:

@@ -63,7 +63,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import ErrorDetails
 
 from costmodel._pydantic import by_name, pydantic_problems
-from costmodel.problems import InputError, Problem, read_text
+from costmodel.problems import InputError, Problem, read_text, text_problems
 from costmodel.register import cited_ids
 
 __all__ = [
@@ -489,6 +489,9 @@ def parse_criteria(data: Mapping[str, Any], source: str = "<dict>", options: Ite
     ...
     costmodel.mcda.CriteriaError: c.toml: criterion[1] (Dữ liệu).scores.a.score: score 12 is outside the scale 0-10
     """
+    control = text_problems(data, source)
+    if control:
+        raise CriteriaError(control)
     try:
         model = _FileSchema.model_validate(data)
     except ValidationError as exc:

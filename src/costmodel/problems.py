@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["InputError", "Problem", "describe_value", "read_text"]
+__all__ = ["InputError", "Problem", "control_characters", "describe_value", "read_text", "text_problems"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """``FILE: key.path: message`` on one line (line breaks quoted from the input are shown as ``\\n``)."""
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}: {where}{self.message}"
+        text = f"{self.file}: {where}{self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class InputError(ValueError):
@@ -84,3 +86,48 @@ def describe_value(value: object) -> str:
     if isinstance(value, list):
         return "an array"
     return f"{type(value).__name__} ({value!r})"
+
+
+_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20), 0x7F))
+
+
+def control_characters(text: str) -> list[str]:
+    r"""The control characters in ``text`` that no reader output can show (all of C0 and DEL except tab and line feed).
+
+    A carriage return is one of them: line breaks are written as line feeds.
+
+    Examples
+    --------
+    >>> control_characters("a\tb\nc"), control_characters("esc\x1b[31m red\r")
+    ([], ['\\r', '\\x1b'])
+    """
+    found = sorted({ch for ch in text if ch in _CONTROL})
+    return [repr(ch)[1:-1] for ch in found]
+
+
+def text_problems(data: object, source: str, path: str = "") -> list[Problem]:
+    """Every string of a parsed input (TOML tables and arrays) that holds a control character, by key path.
+
+    Names, titles and notes reach workbooks, charts and Word documents, which
+    cannot show control characters (a PDF shows empty boxes, a .docx refuses
+    them): they are bad input, reported where they are. Arrays are numbered
+    from 1 as in every key path.
+    """
+    out: list[Problem] = []
+    if isinstance(data, str):
+        found = control_characters(data)
+        if found:
+            out.append(
+                Problem(
+                    source,
+                    path,
+                    f"contains control character(s) {', '.join(found)}: remove them (line breaks may be written as \\n)",
+                )
+            )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            out += text_problems(value, source, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data, start=1):
+            out += text_problems(value, source, f"{path}[{i}]")
+    return out

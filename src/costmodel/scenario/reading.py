@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from costmodel.problems import Problem
+from costmodel.problems import Problem, text_problems
 from costmodel.scenario.consistency import _consistency_problems
 from costmodel.scenario.dates import _Dates, _price_factors
 from costmodel.scenario.inputs import _extract_inputs
@@ -97,6 +97,9 @@ def parse_scenario(
         With every problem found.
     """
     original = data
+    control = text_problems(data, source)  # names and notes reach every reader output: no control characters
+    if control:
+        raise ScenarioError(control)
     extracted = _extract_inputs(data, source)
     data = extracted.data
     try:

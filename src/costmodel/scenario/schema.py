@@ -64,6 +64,13 @@ __all__ = [
 #: The largest amount accepted anywhere: a price per unit per period, a yearly budget cap,
 #: a peer's unit cost. [VND]
 MAX_AMOUNT = 1e15
+#: Longest name, short name or label (characters): names go into chart legends, table headers and
+#: Word tables, where a longer text cannot be laid out.
+MAX_NAME = 200
+#: Longest short name (charts and narrow tables).
+MAX_SHORT_NAME = 60
+#: Longest title.
+MAX_TITLE = 300
 #: The largest quantity accepted anywhere: an item's quantity, a driver's value, a module,
 #: existing units. [unit]
 MAX_QUANTITY = 1e9
@@ -163,7 +170,7 @@ class _Schema(BaseModel):
 
 
 class _ScenarioSection(_Schema):
-    title: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
     description: str = ""
     currency: Annotated[str, Field(min_length=1)] = "VND"
     start_year: Year
@@ -188,8 +195,8 @@ class _ScenarioSection(_Schema):
 
 
 class _DriverSection(_Schema):
-    label: str = ""
-    unit: str = ""
+    label: Annotated[str, Field(max_length=MAX_NAME)] = ""
+    unit: Annotated[str, Field(max_length=MAX_SHORT_NAME)] = ""
     values: dict[str, Quantity] | None = None
     start: Quantity | None = None
     growth: Rate | None = None
@@ -198,8 +205,8 @@ class _DriverSection(_Schema):
 
 
 class _ItemSection(_Schema):
-    name: Annotated[str, Field(min_length=1)]
-    category: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+    category: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
     price: Price
     per: Literal["once", "year", "month", "added"]
     quantity: Any = 1.0
@@ -248,8 +255,8 @@ class _ItemSection(_Schema):
 
 class _OptionSection(_Schema):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
-    name: Annotated[str, Field(min_length=1)]
-    short_name: Annotated[str, Field(min_length=1)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+    short_name: Annotated[str, Field(min_length=1, max_length=MAX_SHORT_NAME)] | None = None
     description: str = ""
     procedure: str = ""
     from_year: Any = Field(None, alias="from")

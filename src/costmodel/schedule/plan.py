@@ -28,8 +28,9 @@ from pydantic_core import ErrorDetails
 
 from costmodel._pydantic import by_id, pydantic_problems
 from costmodel.csvfile import read_records
-from costmodel.problems import InputError, Problem, read_text
+from costmodel.problems import InputError, Problem, read_text, text_problems
 from costmodel.problems import describe_value as _describe
+from costmodel.scenario.schema import MAX_NAME, MAX_TITLE
 from costmodel.schedule.calendar import WorkCalendar, calendar_years
 
 __all__ = [
@@ -59,7 +60,7 @@ class _Schema(BaseModel):
 
 
 class _Project(_Schema):
-    title: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
     start: dt.date
     deadline: dt.date | None = None
     deadline_source: str = ""
@@ -76,7 +77,7 @@ class _Calendar(_Schema):
 
 class _Task(_Schema):
     id: Annotated[str, Field(pattern=_ID)]
-    name: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
     owner: str = ""
     duration: Annotated[int, Field(ge=0, le=MAX_WORKING_DAYS)]
     after: list[str] = []
@@ -208,6 +209,9 @@ def parse_plan(data: Mapping[str, Any], source: str = "<dict>") -> Plan:
     ------
     PlanError
     """
+    control = text_problems(data, source)
+    if control:
+        raise PlanError(control)
     try:
         model = _PlanFile.model_validate(data)
     except ValidationError as exc:
