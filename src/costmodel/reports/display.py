@@ -105,6 +105,14 @@ def _summary_frame(result, names: Names):
     return frame
 
 
+def _draft_banner(scenario, lang: str) -> str:
+    from costmodel.evidence import evidence
+    from costmodel.reports.outputs import register_for
+    from costmodel.reports.workbook import draft_banner
+
+    return draft_banner(evidence(scenario, register_for(scenario)), lang)
+
+
 def evaluation_html(result, lang: str | None = None) -> str:
     """Heading, conventions, edits, the ranked summary table and the cheapest option, from the rounded ledger."""
     shown = result.rounded()
@@ -112,6 +120,11 @@ def evaluation_html(result, lang: str | None = None) -> str:
     s = shown.scenario
     best = shown.summary.loc[shown.summary["rank"] == 1].iloc[0]
     parts = [_STYLE, f"<h4>{_e(s.title)}</h4>"]
+    banner = _draft_banner(s, names.lang)
+    if banner:  # reader-standards §7: a result resting on assumptions or placeholders says so on its first line
+        parts.append(f'<p style="color:#B00000"><strong>{_e(banner)}</strong></p>')
+    if s.as_of is not None:
+        parts.append(f"<p><em>{_e(names.text('display.as_of', as_of=voc.date(s.as_of, names.lang)))}</em></p>")
     parts.append(
         f"<p>{_e(names.text('console.conventions', base_year=s.base_year, rate=voc.percent(s.discount_rate, names.lang)))}</p>"
     )
