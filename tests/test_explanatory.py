@@ -41,20 +41,22 @@ CONDITIONAL = (
 )
 FACT = "Từ ngày 01/07/2025, tỉnh Bà Rịa - Vũng Tàu hợp nhất vào Thành phố Hồ Chí Minh và không còn cấp huyện"
 
-FINDINGS_HEAD = "id,issued_by,document,finding,recommendation,explanation,remedy,owner,deadline,status,answered_by\n"
+FINDINGS_HEAD = (
+    "id,issued_by,document,finding,recommendation,explanation,remedy,owner,deadline,status,answered_by,cause,responsibility\n"
+)
 FINDINGS = FINDINGS_HEAD + (
     'KTNN-A1,KTNN,"Thông báo kết quả kiểm toán số 12/TB-KTNN ngày 05/02/2023","Chưa so sánh thuê và đầu tư.",'
     '"So sánh các phương án.","Đã so sánh ba phương án.","Trình phương án mở rộng.",Sở Thông tin và Truyền thông,'
-    "2024-04-30,in_progress,retrospective;options\n"
+    "2024-04-30,in_progress,retrospective;options,Chưa có quy định phải so sánh phương án trước khi thuê.,Sở Thông tin và Truyền thông\n"
     'KTNN-A2,KTNN,"Thông báo kết quả kiểm toán số 12/TB-KTNN ngày 05/02/2023","Giá thuê chưa được thẩm định.",'
     '"Thẩm định giá.","Đã nêu nguồn từng đơn giá.","Gửi Sở Tài chính thẩm định.",Sở Tài chính,2024-06-30,open,'
-    "price_basis;peers\n"
+    "price_basis;peers,Hồ sơ thuê lập theo báo giá của một nhà cung cấp.,Sở Thông tin và Truyền thông\n"
     'TTT-B1,TTT,"Kết luận thanh tra số 34/KL-TTr ngày 10/03/2023","Sử dụng thấp.","Đánh giá nhu cầu.",'
     '"Đã tính tỷ lệ sử dụng trên hai cơ sở.","Cập nhật nhật ký sử dụng.",Sở Thông tin và Truyền thông,2024-05-31,done,'
-    "retrospective\n"
+    "retrospective,Số điểm cầu thuê theo thiết kế ban đầu.,Sở Thông tin và Truyền thông\n"
     'TTT-B2,TTT,"Kết luận thanh tra số 34/KL-TTr ngày 10/03/2023","Thiếu điều khoản sở hữu, chấm dứt.",'
     '"Bổ sung điều khoản.","Hợp đồng đã quy định, xem mục III.","Đưa điều khoản vào hợp đồng mới.",'
-    "Sở Thông tin và Truyền thông,2024-06-30,in_progress,ownership;termination;restructuring\n"
+    "Sở Thông tin và Truyền thông,2024-06-30,in_progress,ownership;termination;restructuring,Mẫu hợp đồng của nhà cung cấp.,Sở Thông tin và Truyền thông\n"
 )
 CONTRACT = """
 [contract]
@@ -159,11 +161,11 @@ def top_paragraphs(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
-def findings_table(document, n_columns: int = 8):
-    head = [term(f"findings.col.{k}", "vi") for k in ("id", "finding", "recommendation", "explanation")]
+def findings_table(document, n_columns: int = 10):
+    head = [term(f"findings.col.{k}", "vi") for k in ("id", "finding", "recommendation", "cause", "responsibility", "explanation")]
     for table in document.tables:
         cells = [c.text for c in table.rows[0].cells]
-        if len(cells) == n_columns and cells[:4] == head:
+        if len(cells) == n_columns and cells[:6] == head:
             return table
     raise AssertionError("no findings table")
 
@@ -289,13 +291,14 @@ def test_findings_table_one_row_per_finding_and_one_paragraph_each(tmp_path):
     for row, f in zip(table.rows[1:], findings.itertuples(index=False), strict=True):
         cells = [c.text for c in row.cells]
         assert cells[0].startswith(f.id)
-        assert cells[1] == f.finding and cells[3] == f.explanation
-        assert cells[7] == term(f"findings.status.{f.status}", "vi")  # statuses in Vietnamese
+        assert cells[1] == f.finding and cells[3] == f.cause and cells[4] == f.responsibility and cells[5] == f.explanation
+        assert cells[9] == term(f"findings.status.{f.status}", "vi")  # statuses in Vietnamese
     paragraphs = top_paragraphs(document)
     for f in findings.itertuples(index=False):
         mine = [p for p in paragraphs if p.startswith(f"{f.id} (")]
         assert len(mine) == 1, f.id
         assert f.finding.rstrip(".") in mine[0]
+        assert f"Nguyên nhân: {f.cause.rstrip('.')}." in mine[0] and f"Trách nhiệm: {f.responsibility}." in mine[0]
         assert "Phần phân tích trả lời: " in mine[0]
     by_id = {p.split(" ", 1)[0]: p for p in paragraphs if re.match(r"^(KTNN|TTT)-[AB]\d \(", p)}
     # each paragraph points to its analyses with their numbers
@@ -335,7 +338,7 @@ def test_findings_without_explanation_say_to_supply(tmp_path):
     assert {p.where for p in report.placeholders} == {"line 2"}
     with pytest.raises(DraftError) as info:
         explanatory_report(inputs, final=True, lang="vi", pdf=False)
-    assert len(info.value.problems) == 4  # explanation, remedy, owner, deadline
+    assert len(info.value.problems) == 6  # cause, responsibility, explanation, remedy, owner, deadline
 
 
 # --- draft until real ---------------------------------------------------------------------------------------

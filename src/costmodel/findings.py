@@ -65,8 +65,9 @@ FINDINGS_COLUMNS = [
     "deadline",
     "status",
 ]
-#: Optional columns: the analysis answering the finding, and the sample marker.
-OPTIONAL_COLUMNS = ["answered_by", "sample"]
+#: Optional columns: the analysis answering the finding, the sample marker, and the cause (nguyên nhân) and
+#: responsibility (trách nhiệm) an audit response states — a final report needs both.
+OPTIONAL_COLUMNS = ["answered_by", "sample", "cause", "responsibility"]
 #: Who issued the conclusion: the State Audit (Kiểm toán Nhà nước) or the Provincial Inspectorate (Thanh tra tỉnh).
 ISSUERS = ("KTNN", "TTT")
 #: How far the remedy has got.
@@ -80,7 +81,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Columns that must not be empty on any row (the others may wait for the DIC's answer).
 _NON_EMPTY = ("id", "issued_by", "document", "finding", "recommendation", "status")
 #: The DIC's answer to a finding, which a final report needs on every row (``deadline`` unless the status is ``done``).
-ANSWER_COLUMNS = ("explanation", "remedy", "owner", "deadline")
+ANSWER_COLUMNS = ("cause", "responsibility", "explanation", "remedy", "owner", "deadline")
 
 
 class FindingsError(InputError):
@@ -188,6 +189,8 @@ def parse_findings(text: str, source: str = "<findings>") -> pd.DataFrame:
                 "deadline": deadline,
                 "answered_by": analyses,
                 "sample": sample in SAMPLE_VALUES,
+                "cause": rec["cause"],
+                "responsibility": rec["responsibility"],
                 "line": line,
             }
         )

@@ -1072,6 +1072,8 @@ def _findings(c: _Content, d: _Data) -> None:
                 f"{r.id}\n({d.t(f'findings.issuer.{r.issued_by}')})",
                 r.finding,
                 r.recommendation,
+                r.cause or supply,
+                r.responsibility or supply,
                 r.explanation or supply,
                 r.remedy or supply,
                 r.owner or supply,
@@ -1079,13 +1081,13 @@ def _findings(c: _Content, d: _Data) -> None:
                 d.t(f"findings.status.{r.status}"),
             ]
         )
-    keys = ("id", "finding", "recommendation", "explanation", "remedy", "owner", "deadline", "status")
+    keys = ("id", "finding", "recommendation", "cause", "responsibility", "explanation", "remedy", "owner", "deadline", "status")
     columns = [d.t(f"findings.col.{k}") for k in keys]
     c.table(
         _frame(rows, columns),
         _draft_caption(d, d.t("expl.findings_table"), False, sample=d.findings_sample),
-        widths=(11, 24, 21, 27, 23, 13, 13, 11),
-        align=("left",) * 6 + ("center", "left"),
+        widths=(13, 20, 17, 18, 15, 22, 20, 12, 12, 10),
+        align=("left",) * 8 + ("center", "left"),
         font_pt=SMALL_TABLE_PT,
     )
     c.portrait()
@@ -1094,6 +1096,10 @@ def _findings(c: _Content, d: _Data) -> None:
     for r in f.itertuples(index=False):
         issuer = d.t(f"findings.issuer.{r.issued_by}")
         parts = [Span(f"{r.id}", bold=True), Span(d.x("expl.finding_lead", issuer=issuer, finding=r.finding.rstrip(".")))]
+        # an audit response says why it happened and who answers for it before what is done about it
+        for key in ("cause", "responsibility"):
+            value = (getattr(r, key) or "").rstrip(".")
+            parts.append(Span(" " + (d.x(f"expl.finding_{key}", text=value) if value else d.t(f"expl.finding_no_{key}"))))
         parts.append(Span(" " + d.x("expl.finding_explanation", explanation=(r.explanation or "").rstrip("."))))
         if not r.explanation:
             parts[-1] = Span(" " + d.t("expl.finding_no_explanation"))
