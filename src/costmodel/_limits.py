@@ -122,9 +122,14 @@ def engine_row_bytes(n_options: int, n_years: int, n_items: int, n_inputs: int) 
     return _F8 * (2 * n_items * n_years + 2 * n_inputs + 4 * n_options * (n_years + 1)) + 64
 
 
-def simulation_bytes(draws: int, chunk: int, n_options: int, n_years: int, n_items: int, n_inputs: int) -> tuple[int, int]:
-    """``(fixed, per_draw)`` bytes of a Monte Carlo run: needs ``fixed + draws x per_draw``."""
-    per_draw = 2 * _F8 * n_options * (n_years + 1)
+def simulation_bytes(
+    draws: int, chunk: int, n_options: int, n_years: int, n_items: int, n_inputs: int, n_sources: int = 0
+) -> tuple[int, int]:
+    """``(fixed, per_draw)`` bytes of a Monte Carlo run: needs ``fixed + draws x per_draw``.
+
+    ``n_sources`` budget sources with a cap keep their yearly spending per draw too.
+    """
+    per_draw = 2 * _F8 * n_options * (n_years + 1) + n_sources * _F8 * n_options * n_years
     fixed = min(chunk, draws) * engine_row_bytes(n_options, n_years, n_items, n_inputs)
     return fixed, per_draw
 

@@ -33,7 +33,6 @@ from costmodel.problems import InputError
 from costmodel.register import check_citations, citations_by_id, read_register, register_markdown
 from costmodel.reports import console
 from costmodel.reports import vocabulary as voc
-from costmodel.reports.compliance_report import warning_text
 from costmodel.reports.outputs import csv_bytes, peer_tables
 from costmodel.reports.vocabulary import LANGS
 from costmodel.scenario import Problem, Scenario, ScenarioError, load_scenario
@@ -770,6 +769,8 @@ def _cmd_compliance(args: argparse.Namespace) -> int:
 
 
 def _print_compliance_warnings(result) -> None:
+    from costmodel.reports.compliance_report import warning_text
+
     for w in result.report.warnings:
         print(f"warning: {warning_text(w, 'en')}", file=sys.stderr)
 
@@ -859,7 +860,8 @@ def _simulation_chunk(scenario: Scenario, draws: int, chunk: int | None) -> int:
     available = available_memory()
     if chunk is None:  # a quarter of the usable memory at most for the engine's working arrays (results unchanged)
         chunk = min(DEFAULT_CHUNK, max(1_000, int(available * USABLE_SHARE / 4) // engine_row_bytes(**size)))
-    fixed, per_draw = simulation_bytes(draws, chunk, **size)
+    sources = {source for _, source in (scenario.budget_cap or {}) if source != "total"}
+    fixed, per_draw = simulation_bytes(draws, chunk, **size, n_sources=len(sources))
     need = fixed + draws * per_draw
     if need > available * USABLE_SHARE:
         most = most_units(per_draw, fixed, available)

@@ -221,7 +221,7 @@ def unanswered(findings: pd.DataFrame) -> list[tuple[int, str, tuple[str, ...]]]
     ...     "B,TTT,Số 2,F,R,,,DIC,2024-06-30,open\n"
     ... )
     >>> unanswered(parse_findings(text))
-    [(3, 'B', ('explanation', 'remedy'))]
+    [(2, 'A', ('cause', 'responsibility')), (3, 'B', ('cause', 'responsibility', 'explanation', 'remedy'))]
     """
     out = []
     for row in findings.itertuples(index=False):

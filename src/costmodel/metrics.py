@@ -290,9 +290,10 @@ def estimate_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
                 sel = mine[mask]
                 if sel.empty:
                     continue
+                by_year = sel.groupby("year")[["nominal_r", "before_r"]].sum()
                 for y in years:
-                    at = sel[sel["year"] == y]
-                    nominal, before = float(at["nominal_r"].sum()), float(at["before_r"].sum())
+                    nominal = float(by_year["nominal_r"].get(y, 0.0))
+                    before = float(by_year["before_r"].get(y, 0.0))
                     out.append(
                         {
                             "option": opt.id,

@@ -36,7 +36,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        """``FILE: key.path: message`` on one line (line breaks quoted from the input are shown as ``\\n``)."""
+        """``FILE: key.path: message`` on one line (a line break quoted from the input is shown as backslash-n)."""
         where = f"{self.path}: " if self.path else ""
         text = f"{self.file}: {where}{self.message}"
         return text.replace("\r", "\\r").replace("\n", "\\n")

@@ -78,10 +78,12 @@ def print_simulation(result, lang: str | None = None, file=None) -> None:
     if result.budget_cap:
         budget = result.budget
         for r in budget[budget["prob_over_cap"] > 0].itertuples(index=False):
+            source = getattr(r, "budget", "total")
+            option = names.option(r.option) if source == "total" else f"{names.option(r.option)} ({names.budget(source)})"
             out.print(
                 names.text(
                     "console.over_cap",
-                    option=names.option(r.option),
+                    option=option,
                     year=r.year,
                     cap=voc.money(r.budget_cap, names.lang),
                     prob=voc.percent(r.prob_over_cap, names.lang),

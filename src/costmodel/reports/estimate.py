@@ -80,8 +80,10 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
     rows: list[EstimateRow] = []
 
     def amounts(base: EstimateRow, sel: pd.DataFrame) -> None:
+        by_year = sel.groupby("year")[list(PARTS)].sum()
         for k, part in enumerate(PARTS):
-            values = {y: float(sel.loc[sel["year"] == y, part].sum()) for y in years}
+            column = by_year[part]
+            values = {y: float(column.get(y, 0.0)) for y in years}
             rows.append(
                 EstimateRow(
                     "line",

@@ -132,11 +132,16 @@ def figure_files(fig, stem: str) -> dict[str, bytes]:
 
     plain_figure(fig)
     out = {}
+    engine = fig.get_layout_engine()
     with plain_rc():
         for ext in ("png", "svg"):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None)
             out[f"{stem}.{ext}"] = buffer.getvalue()
+            # the layout is solved once, at the first save; the second format reuses it (a chart is laid out
+            # in inches, so the PNG's 150 dpi and the SVG's 72 dpi give the same positions)
+            fig.set_layout_engine("none")
+    fig.set_layout_engine(engine)
     return out
 
 

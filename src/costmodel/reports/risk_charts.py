@@ -19,21 +19,23 @@ from matplotlib.ticker import FuncFormatter
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.names import Names
 from costmodel.reports.plotting import NumberFormatter, figure_axes, palette, plain
-from costmodel.risk.simulate import SimulationResult
+from costmodel.risk.simulate import CURVE_POINTS, SimulationResult
 
 __all__ = ["BILLION", "S_CURVE_POINTS", "s_curve_figure", "tornado_figure", "two_way_figure"]
 
 #: 1 tỷ đồng = 10^9 VND.
 BILLION = 1e9
 #: Points drawn per S-curve: the quantiles at this many probabilities, whatever the number of draws.
-S_CURVE_POINTS = 1001
+S_CURVE_POINTS = CURVE_POINTS
 
 
 def s_curve_figure(result: SimulationResult, lang: str | None = None, ax: Axes | None = None) -> Figure:
     """Empirical CDF of each option's present value of cost, with the point estimate marked.
 
     Each curve is drawn through :data:`S_CURVE_POINTS` quantiles of the draws
-    (the same curve as every draw would give, at a fixed cost).
+    (the same curve as every draw would give, at a fixed cost), read from one
+    sort of the draws that the summary table shares
+    (:meth:`~costmodel.risk.simulate.SimulationResult.pv_curve`).
 
     Parameters
     ----------
@@ -50,13 +52,11 @@ def s_curve_figure(result: SimulationResult, lang: str | None = None, ax: Axes |
     """
     names = Names(result.scenario, lang)
     fig, ax = figure_axes(ax, (9, 5.5))
-    probabilities = np.linspace(0.0, 1.0, S_CURVE_POINTS)
     for k, oid in enumerate(result.options):
-        draws = result.pv_cost[:, k]
-        x = np.quantile(draws, probabilities) / BILLION
-        (line,) = ax.plot(x, probabilities, label=plain(names.option_short(oid)), gid=f"s-curve:{oid}")
+        probabilities, quantiles = result.pv_curve(k)
+        (line,) = ax.plot(quantiles / BILLION, probabilities, label=plain(names.option_short(oid)), gid=f"s-curve:{oid}")
         det = result.deterministic[k] / BILLION
-        conf = float(np.mean(draws <= result.deterministic[k] * (1 + 1e-12)))
+        conf = result.confidence_level(k)
         ax.plot([det], [conf], marker="o", color=line.get_color(), gid=f"deterministic:{oid}")
         ax.annotate(
             names.text("chart.point_estimate", level=voc.percent(conf, names.lang, 0)),

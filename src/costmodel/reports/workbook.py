@@ -808,7 +808,13 @@ def _write_risk(b: _Book, sheet, simulation: Mapping[str, pd.DataFrame]) -> None
     budget = simulation.get("budget")
     if budget is not None and len(budget):
         cols = ["option", "year", "mean", "p50", "p80", "p90", "budget_cap", "prob_over_cap"]
-        r = _write_table(b, sheet, r, b.t("wb.sim_budget"), budget, cols)
+        extra = None
+        sources = set(budget["budget"]) if "budget" in budget.columns else {"total"}
+        if sources != {"total"}:  # caps by budget source: one row per source, named in words
+            cols.insert(2, "budget")
+            word = {src: b.t("opt.budget_total") if src == "total" else b.names.budget(src) for src in sources}
+            extra = {"budget": (column_header("budget", b.lang), lambda rec: word[rec["budget"]])}
+        r = _write_table(b, sheet, r, b.t("wb.sim_budget"), budget, cols, extra)
     _print_setup(b, sheet, None, [34, 18, 18, 18, 18, 18, 14, 18, 14])
 
 

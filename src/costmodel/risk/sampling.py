@@ -15,7 +15,9 @@ same idea with rank reordering).
 
 Because the generator fills arrays in order, drawing in chunks gives the same
 numbers as drawing all at once: results depend on the seed and the number of
-draws, never on the chunk size. Options share every named input within a draw
+draws, never on the chunk size (the Monte Carlo also decides once per run,
+from the number of draws, whether PERT values come from their table:
+``table``). Options share every named input within a draw
 (common random numbers), so option differences are not buried in noise.
 """
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from costmodel.scenario import Scenario
+from costmodel.scenario.distributions import PERT_TABLE_SIZE
 from costmodel.values import InputValues
 
 __all__ = ["copula_factor", "draw_values", "random_labels", "spearman_to_pearson"]
@@ -52,7 +55,7 @@ def copula_factor(rho_s: np.ndarray) -> np.ndarray:
     return v * np.sqrt(np.clip(w, 0.0, None))
 
 
-def draw_values(scenario: Scenario, n: int, rng: np.random.Generator) -> InputValues:
+def draw_values(scenario: Scenario, n: int, rng: np.random.Generator, table: bool | None = None) -> InputValues:
     """Draw ``n`` values of every random input.
 
     Parameters
@@ -62,6 +65,10 @@ def draw_values(scenario: Scenario, n: int, rng: np.random.Generator) -> InputVa
         Number of draws.
     rng : numpy.random.Generator
         Source of randomness (advanced by ``n x inputs`` normals).
+    table : bool, optional
+        PERT values from their inverse-CDF table (True) or exact (False);
+        default the table when ``n`` is larger than the table
+        (:meth:`~costmodel.scenario.distributions.Distribution.from_normal`).
 
     Returns
     -------
@@ -73,6 +80,23 @@ def draw_values(scenario: Scenario, n: int, rng: np.random.Generator) -> InputVa
     if scenario.correlation is not None:
         names, rho_s = scenario.correlation
         cols = [labels.index(nm) for nm in names]
-        z[:, cols] = z[:, cols] @ copula_factor(rho_s).T
-    random = {label: dists[label].from_normal(z[:, j]) for j, label in enumerate(labels)}
+        z[:, cols] = z[:, cols] @ _copula_factor(names, rho_s).T
+    if table is None:
+        table = n > PERT_TABLE_SIZE
+    columns = z.T.copy() if n > 1 and len(labels) > 1 else z.T  # one contiguous row per input
+    random = {label: dists[label].from_normal(columns[j], table) for j, label in enumerate(labels)}
     return InputValues(scenario, random, n)
+
+
+_FACTORS: dict[tuple, np.ndarray] = {}
+
+
+def _copula_factor(names: tuple[str, ...], rho_s: np.ndarray) -> np.ndarray:
+    """:func:`copula_factor`, computed once per correlation matrix (every chunk uses it)."""
+    key = (names, rho_s.tobytes(), rho_s.shape)
+    factor = _FACTORS.get(key)
+    if factor is None:
+        if len(_FACTORS) > 64:
+            _FACTORS.clear()
+        factor = _FACTORS[key] = copula_factor(rho_s)
+    return factor

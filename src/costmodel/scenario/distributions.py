@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
-from scipy import special, stats
 
 from costmodel.problems import describe_value as _describe
 
@@ -48,22 +48,55 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
 #: Nodes of the PERT inverse-CDF table used by :meth:`Distribution.from_normal`.
 PERT_TABLE_SIZE = 8193
 _Z_MAX = 8.5
+#: Spacing of the table's even grid of standard-normal scores.
+_Z_STEP = 2 * _Z_MAX / (PERT_TABLE_SIZE - 1)
 
 
-def _pert_table(low: float, mode: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+def _special():
+    """scipy.special, imported when first needed (it costs ~0.1 s; the deterministic run never needs it)."""
+    from scipy import special
+
+    return special
+
+
+def _pert_table(low: float, mode: float, high: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The even grid of ``z``, the exact PERT values there, and the slope of each interval (as ``np.interp`` has them)."""
     return _pert_table_cached(float(low), float(mode), float(high))
 
 
-from functools import lru_cache  # noqa: E402
-
-
 @lru_cache(maxsize=256)
-def _pert_table_cached(low: float, mode: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+def _pert_table_cached(low: float, mode: float, high: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    special = _special()
     grid = np.linspace(-_Z_MAX, _Z_MAX, PERT_TABLE_SIZE)
     a = 1 + 4 * (mode - low) / (high - low)
     b = 1 + 4 * (high - mode) / (high - low)
     table = low + (high - low) * special.betaincinv(a, b, special.ndtr(grid))
-    return grid, table
+    slopes = (table[1:] - table[:-1]) / (grid[1:] - grid[:-1])
+    for arr in (grid, table, slopes):
+        arr.flags.writeable = False
+    return grid, table, slopes
+
+
+def table_lookup(z: np.ndarray, grid: np.ndarray, table: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """Linear interpolation in a table on the even grid of :func:`_pert_table`, by direct indexing.
+
+    The same formula as ``np.interp`` (``slope_j * (z - grid_j) + table_j``, values
+    beyond the grid's ends held at the end values), with the interval ``j``
+    computed from ``z`` instead of found by binary search: the grid is even, so
+    ``j = floor((z + 8.5) / step)``. Where rounding puts ``z`` a hair on the other
+    side of a node, the neighbouring interval's line is used there, which
+    differs by rounding only (both lines meet at the node).
+    """
+    zc = np.clip(z, -_Z_MAX, _Z_MAX)
+    t = zc + _Z_MAX
+    t *= 1.0 / _Z_STEP
+    j = t.astype(np.intp)
+    np.minimum(j, PERT_TABLE_SIZE - 2, out=j)
+    out = np.take(grid, j)
+    np.subtract(zc, out, out=out)
+    out *= np.take(slopes, j)
+    out += np.take(table, j)
+    return out
 
 
 class DistributionError(ValueError):
@@ -129,6 +162,7 @@ class Distribution:
 
     def ppf(self, u: np.ndarray | float) -> np.ndarray:
         """Inverse cumulative distribution function at ``u`` in (0, 1)."""
+        special = _special()
         u = np.asarray(u, dtype=float)
         p = self.params
         if self.kind == "uniform":
@@ -156,14 +190,25 @@ class Distribution:
         mu = math.log(mean) - sigma2 / 2
         return np.exp(mu + math.sqrt(sigma2) * special.ndtri(u))
 
-    def from_normal(self, z: np.ndarray) -> np.ndarray:
+    def from_normal(self, z: np.ndarray, table: bool | None = None) -> np.ndarray:
         """Value for standard-normal scores ``z`` (``ppf(Phi(z))``), fast for large arrays.
 
         Normal and lognormal values are exact transforms of ``z``. PERT uses a
         table of :data:`PERT_TABLE_SIZE` exact inverse-CDF values on an even
-        grid of ``z`` in [-8.5, 8.5] with linear interpolation (the inverse
-        regularised incomplete beta function costs ~1 microsecond a value);
-        the interpolation error is below 1e-6 of the range (tests check it).
+        grid of ``z`` in [-8.5, 8.5] with linear interpolation
+        (:func:`table_lookup`; the inverse regularised incomplete beta function
+        costs ~1 microsecond a value); the interpolation error is below 1e-6 of
+        the range (tests check it).
+
+        Parameters
+        ----------
+        z : numpy.ndarray
+        table : bool, optional
+            Whether PERT values come from the table (True) or the exact inverse
+            (False). Default: the table when ``z`` holds more than
+            :data:`PERT_TABLE_SIZE` values. The Monte Carlo decides once per run
+            from its number of draws, so that its results never depend on the
+            chunk size.
         """
         z = np.asarray(z, dtype=float)
         p = self.params
@@ -172,10 +217,11 @@ class Distribution:
         if self.kind == "lognormal":
             sigma2 = math.log1p((p["sd"] / p["mean"]) ** 2)
             return np.exp(math.log(p["mean"]) - sigma2 / 2 + math.sqrt(sigma2) * z)
-        if self.kind == "pert" and z.size > PERT_TABLE_SIZE and p["high"] > p["low"]:
-            grid, table = _pert_table(p["low"], p["mode"], p["high"])
-            return np.interp(z, grid, table)
-        return self.ppf(np.clip(special.ndtr(z), 1e-15, 1 - 1e-15))
+        if table is None:
+            table = z.size > PERT_TABLE_SIZE
+        if self.kind == "pert" and table and p["high"] > p["low"]:
+            return table_lookup(z, *_pert_table(p["low"], p["mode"], p["high"]))
+        return self.ppf(np.clip(_special().ndtr(z), 1e-15, 1 - 1e-15))
 
     def mean(self) -> float:
         """Expected value (closed form)."""
@@ -190,6 +236,8 @@ class Distribution:
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution (for tests and reports)."""
+        from scipy import stats
+
         p = self.params
         if self.kind == "uniform":
             return stats.uniform(p["low"], p["high"] - p["low"])

@@ -38,7 +38,7 @@ class _Extracted:
     inputs: dict[tuple, Input] = field(default_factory=dict)
     correlation: tuple[tuple[str, ...], np.ndarray] | None = None
     optimism_bias: dict[str, float] = field(default_factory=dict)
-    budget_cap: dict[int, float] | None = None
+    budget_cap: dict[tuple[int, str], float] | None = None
 
 
 #: Keys of a parameter or input table that describe the value rather than define it.
@@ -329,29 +329,69 @@ def _check_correlation(corr: Any, out: _Extracted, problem) -> tuple[tuple[str, 
     return (tuple(names), m) if ok else None
 
 
-def _check_budget_cap(cap: Any, data: Mapping[str, Any], problem) -> dict[int, float] | None:
+#: What a ``[risk] budget_cap`` may cap: a budget source, or their sum.
+CAP_SOURCES = ("investment", "recurrent", "total")
+
+
+def _check_budget_cap(cap: Any, data: Mapping[str, Any], problem) -> dict[tuple[int, str], float] | None:
+    """``[risk] budget_cap`` as ``{(year, source): cap}``.
+
+    A number: the total of every horizon year; a table ``{year = cap}``: totals;
+    a table of sources (``investment``, ``recurrent``, ``total``), each a number
+    (every year) or a table ``{year = cap}``. Problems name the key path
+    (``risk.budget_cap.investment.2031``).
+    """
     scen = data.get("scenario") if isinstance(data.get("scenario"), dict) else {}
     start, end = scen.get("start_year"), scen.get("end_year")
     valid = [isinstance(y, int) and not isinstance(y, bool) and MIN_YEAR <= y <= MAX_YEAR for y in (start, end)]
     if not all(valid) or start > end:
         return None  # the horizon's problems are reported by the schema and consistency passes
-    if isinstance(cap, int | float) and not isinstance(cap, bool):
+    out: dict[tuple[int, str], float] = {}
+
+    def amount(path: str, value: Any) -> float | None:
         try:
-            value = check_number(cap, 0, MAX_AMOUNT, high_why="the largest amount accepted")
+            return check_number(value, 0, MAX_AMOUNT, high_why="the largest amount accepted")
         except ValueError as exc:
-            problem("risk.budget_cap", str(exc))
+            problem(path, str(exc))
             return None
-        return {y: value for y in range(start, end + 1)}
-    if isinstance(cap, dict):
-        outcap = {}
-        for k, v in cap.items():
+
+    def by_year(path: str, table: dict, source: str) -> None:
+        for k, v in table.items():
             if not re.fullmatch(r"\d{4}", str(k)) or not start <= int(k) <= end:
-                problem(f"risk.budget_cap.{k}", f"keys must be horizon years {start}-{end}")
+                problem(f"{path}.{k}", f"keys must be horizon years {start}-{end}")
                 continue
-            try:
-                outcap[int(k)] = check_number(v, 0, MAX_AMOUNT, high_why="the largest amount accepted")
-            except ValueError as exc:
-                problem(f"risk.budget_cap.{k}", str(exc))
-        return outcap
-    problem("risk.budget_cap", f"expected a number (VND per year) or a table year = number, got {_describe(cap)}")
-    return None
+            value = amount(f"{path}.{k}", v)
+            if value is not None:
+                out[(int(k), source)] = value
+
+    def every_year(path: str, value: Any, source: str) -> None:
+        value = amount(path, value)
+        if value is not None:
+            out.update({(y, source): value for y in range(start, end + 1)})
+
+    if isinstance(cap, int | float) and not isinstance(cap, bool):
+        every_year("risk.budget_cap", cap, "total")
+        return out or None
+    if not isinstance(cap, dict):
+        problem(
+            "risk.budget_cap",
+            "expected a number (VND per year), a table year = number, or a table of budget sources "
+            f"({', '.join(CAP_SOURCES)}) each a number or a table year = number, got {_describe(cap)}",
+        )
+        return None
+    for k, v in cap.items():
+        path = f"risk.budget_cap.{k}"
+        if k in CAP_SOURCES:
+            if isinstance(v, dict):
+                by_year(path, v, k)
+            elif isinstance(v, int | float) and not isinstance(v, bool):
+                every_year(path, v, k)
+            else:
+                problem(path, f"expected a number (VND per year) or a table year = number, got {_describe(v)}")
+        elif re.fullmatch(r"\d{4}", str(k)):
+            by_year("risk.budget_cap", {k: v}, "total")
+        else:
+            close = difflib.get_close_matches(str(k), CAP_SOURCES, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problem(path, f"expected a horizon year {start}-{end} or a budget source ({', '.join(CAP_SOURCES)}){hint}")
+    return dict(sorted(out.items()))

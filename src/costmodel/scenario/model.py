@@ -412,6 +412,10 @@ class Scenario:
         with the baseline plan dates) through the same validation.
     base_dir : str or None
         Folder that relative paths of the file (plans, price index) start from.
+    budget_cap : dict of (int, str) to float or None
+        ``[risk] budget_cap``: the appropriation per year and budget source
+        (``"investment"``, ``"recurrent"`` or ``"total"``, their sum), read by
+        the Monte Carlo and by the optimiser. [VND/year]
     plan_dates : {"auto", "baseline", "forecast"}
         Which dates of linked plans were used: the forecast where a progress
         folder is given ("auto"), or always the baseline or the forecast.
@@ -437,7 +441,7 @@ class Scenario:
     inputs: dict[tuple, Input] = field(default_factory=dict)
     correlation: tuple[tuple[str, ...], np.ndarray] | None = None
     optimism_bias: dict[str, float] = field(default_factory=dict)
-    budget_cap: dict[int, float] | None = None
+    budget_cap: dict[tuple[int, str], float] | None = None
     real_discount_rate: float | None = None
     unit_driver: str | None = None
     contingency: Contingency | None = None
