@@ -1348,7 +1348,8 @@ def cost_per_point(result: CriteriaResult, value_per_point: float | None = None)
           (``cost_difference <= 0``): it is better **and** not dearer, and
           there is no price to justify;
         * ``cost_per_point = cost_difference / score_difference`` when the
-          top option is dearer (NaN otherwise; infinite on a tied score)
+          top option is dearer and scores more (NaN otherwise: when it costs no more, or
+          when it ties on score and costs more, there is no price per point)
           [VND/point]. This is the value of a point **above which** the top
           option is worth its extra price against ``o``: with a value ``V``
           per point, the top is worth it when ``V >= cost_per_point``;
@@ -1388,8 +1389,8 @@ def cost_per_point(result: CriteriaResult, value_per_point: float | None = None)
             per_point = np.nan
         elif ds > 0:
             per_point = dc / ds
-        else:
-            per_point = np.inf
+        else:  # a tie on score: the dearer option buys no point (every output stays finite)
+            per_point = np.nan
         rows.append(
             {
                 "top": top,

@@ -328,7 +328,7 @@ def _per_point_sentences(choice, names: Names) -> list[str]:
         if r.top_dominates:
             points = _points(r.score_difference, lang)
             out.append(voc.text("choice.per_point.dominates", lang, top=top, other=other, points=points))
-        elif math.isinf(r.cost_per_point):
+        elif r.score_difference <= 0:
             out.append(voc.text("choice.per_point.tie", lang, top=top, other=other))
         else:
             out.append(

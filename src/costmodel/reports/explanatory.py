@@ -1387,7 +1387,12 @@ def _budget_table(c: _Content, d: _Data) -> None:
         widths=(31,) + (22,) * len(years) + (24,),
         align=("left",) + ("right",) * (len(years) + 1),
         font_pt=9,
-        note=d.t("expl.budget_note"),
+        note=d.t("expl.budget_note")
+        + (
+            " " + d.t("wb.estimate_staff_note")
+            if any(it.category == "staff" for o in r.scenario.options for it in o.items)
+            else ""
+        ),
         cell_margin_mm=1,
     )
 

@@ -576,7 +576,11 @@ def _write_estimate(b: _Book, sheet, ledger: _Ledger) -> None:
         first, last = xl_rowcol_to_cell(r, year_col[years[0]]), xl_rowcol_to_cell(r, year_col[years[-1]])
         sheet.write_formula(r, total_col, f"=SUM({first}:{last})", b.fmt("VND", bold), row.total)
     note = first_row + len(layout) + 1
-    sheet.merge_range(note, 0, note + 2, ncols - 1, b.t("wb.estimate_note"), b.wrap)
+    text = b.t("wb.estimate_note")
+    if any(it.category == "staff" for o in b.result.scenario.options for it in o.items):
+        # the appraiser asks whether salaries of existing staff are new funding: they are not
+        text += " " + b.t("wb.estimate_staff_note")
+    sheet.merge_range(note, 0, note + 2, ncols - 1, text, b.wrap)
     _signature_block(b, sheet, note + 4, ncols)
     _print_setup(b, sheet, head, [8, 44, 16, *([16] * len(years)), 18])
 
