@@ -46,7 +46,9 @@ if variant:
     data = tomllib.loads(open(path, encoding="utf-8").read())
     data["parameters"]["colo_factor"] = {"dist": "pert", "low": 0.7, "mode": 1.0, "high": 3.0}
     data["parameters"]["demand"] = {"dist": "pert", "low": 0.6, "mode": 1.0, "high": 1.6}
-    scenario = costmodel.parse_scenario(data, "variant")
+    import pathlib
+
+    scenario = costmodel.parse_scenario(data, path, pathlib.Path(path).parent)  # its folder: the dates link to the plan
 else:
     scenario = costmodel.load_scenario(path)
 value_of_information(scenario, 2_000, seed=0)  # warm-up: imports, PERT tables

@@ -141,3 +141,14 @@ def test_cli_robust_and_optimise_write_reader_outputs(tmp_path, capsys):
     assert main(["optimise", str(SCENARIOS / "video-conferencing.toml"), "--budget-cap", "investment:20x4=1", "-o", str(tmp_path / "x")]) == 2
     assert "--budget-cap: investment:20x4=1: expected a year" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_optimiser_reads_the_scenarios_own_caps():
+    """One mechanism: [risk] budget_cap is the Monte Carlo's appropriation and the optimiser's cap."""
+    s = costmodel.load_scenario(SCENARIOS / "data-integration-center.toml")
+    s = s.with_changes({"risk.budget_cap": {"investment": {"2025": 3_500_000_000}}})
+    assert s.budget_cap == {(2025, "investment"): 3.5e9}
+    own = costmodel.optimise(s, near_optimal=0)
+    assert own.caps == {(2025, "investment"): 3.5e9}
+    assert own.expected == costmodel.optimise(s, budget_caps=s.budget_cap, near_optimal=0).expected
+    assert costmodel.optimise(s, budget_caps={}, near_optimal=0).caps == {}

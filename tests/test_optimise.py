@@ -141,7 +141,7 @@ def brute_force(scenario, spec, caps=None) -> float:
     used and kits bought; second stage per future: the same for 2025 and 2026. Units are whole
     numbers up to the need (the units' constraints have integer data and at most two units per row,
     so for given kits an optimal choice of units is integral; more units than the need only cost).
-    Rule (docs/_drafts/optimise-methodology.md): in every month in which a taken option is in
+    Rule (docs/methodology.md, section 12): in every month in which a taken option is in
     service, the units of the taken options in service that month cover the year's need; 'rent'
     serves from April 2024, 'own' from January; own units <= 2 x kits installed.
     """

@@ -18,7 +18,7 @@ Modules, one responsibility each:
 * :mod:`.api`: :func:`optimise` and :class:`OptimisationResult`.
 
 The method, with references (Birge & Louveaux; Birge 1982; Weingartner 1963; Brill et
-al. 1982), is in ``docs/_drafts/optimise-methodology.md``.
+al. 1982), is in ``docs/methodology.md`` (section 12).
 """
 
 from __future__ import annotations

@@ -253,7 +253,8 @@ def optimise(
         taken are shared and later years adapt to each future (two-stage).
     budget_caps : mapping, optional
         Caps on nominal spending incl. VAT by year and budget source
-        (:func:`costmodel.decision.optimise.structure.normalise_caps`). [VND]
+        (:func:`costmodel.decision.optimise.structure.normalise_caps`); default the
+        scenario's ``[risk] budget_cap`` (none when it has none; ``{}`` for no caps). [VND]
     near_optimal : int
         How many alternative plans to look for. [-]
     tolerance : float
@@ -296,7 +297,8 @@ def optimise(
     scenario = as_scenario(scenario)
     structure = analyse(scenario)
     fut = normalise_futures(scenario, futures)
-    caps = normalise_caps(scenario, budget_caps)
+    # one mechanism: without caps given, the scenario's own [risk] budget_cap (the Monte Carlo reads the same)
+    caps = normalise_caps(scenario, scenario.budget_cap if budget_caps is None else budget_caps)
     coefficients = unit_coefficients(structure)
     cache: dict[bytes, FixedCosts] = {}
 

@@ -9,7 +9,7 @@ charged on those units (rental, licence per unit, maintenance per unit, ...), it
 ``added`` items on the modules bought. Every other item of an option is a **fixed**
 item: taken whole when the option is chosen.
 
-Dates (the rule of docs/_drafts/optimise-methodology.md, section "Months in service"):
+Dates (the rule of docs/methodology.md, section 12):
 an owning option's capacity is in service in the months in which every one of its
 ``added`` items for that capacity is (from ``from`` to ``to``, an asset to the end of
 the horizon); a renting option's in the months in which any of its monthly or yearly
