@@ -250,7 +250,16 @@ def test_report_applies_an_edit_to_every_scenario_that_has_the_key(tmp_path, cap
         shutil.copy(SCENARIOS / name, folder)
     assert (
         main(
-            ["report", "--scenarios", str(folder), "-o", str(tmp_path / "o"), "--no-notebooks", "--set", "scenario.real_discount_rate=0.03"]
+            [
+                "report",
+                "--scenarios",
+                str(folder),
+                "-o",
+                str(tmp_path / "o"),
+                "--no-notebooks",
+                "--set",
+                "scenario.real_discount_rate=0.03",
+            ]
         )
         == 2
     )

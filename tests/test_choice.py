@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reader_scan import scan
 
 import costmodel
 from costmodel.cli import main
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.choice_report import ranking_frame, recommendation_text, survey_text
 from costmodel.survey import read_survey
+from reader_scan import scan
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 CRITERIA = SCENARIOS / "ioc-criteria.toml"
@@ -46,7 +46,14 @@ def test_the_report_states_the_status_of_2333_and_names_every_surveyed_province(
     assert "2333/BTTTT-CĐSQG" in text and "chưa tìm được" in text
     for province in read_survey(SCENARIOS / "ioc-provinces.csv")["province"]:
         assert province in text, province
-    for words in ("Tiêu chí", "Trọng số", "Điều kiện bắt buộc", "Lý do cho điểm", "Trọng số đổi phương án", "Xác suất xếp thứ nhất"):
+    for words in (
+        "Tiêu chí",
+        "Trọng số",
+        "Điều kiện bắt buộc",
+        "Lý do cho điểm",
+        "Trọng số đổi phương án",
+        "Xác suất xếp thứ nhất",
+    ):
         assert words in text, words
     assert "giả định" in text.split("## 1.")[0]  # the first page says the weights and scores are assumptions
 
@@ -54,14 +61,22 @@ def test_the_report_states_the_status_of_2333_and_names_every_surveyed_province(
 def test_every_output_passes_the_reader_scan(written):
     found = scan(written, SCENARIOS)
     assert found.count == 0, found.report()
-    assert {"decision.html", "decision.xlsx", "profile.png", "uncertainty.png", "ranking.csv"} <= {p.name for p in written.iterdir()}
+    assert {"decision.html", "decision.xlsx", "profile.png", "uncertainty.png", "ranking.csv"} <= {
+        p.name for p in written.iterdir()
+    }
 
 
 def test_survey_summary_counts_by_hand():
     """ioc-provinces.csv: 23 rows; 4 invest, 8 vendor pilots, 2 socialised, 1 ODA, 1 hybrid, 7 unknown (counted in the file)."""
     text = survey_text(read_survey(SCENARIOS / "ioc-provinces.csv"), "vi")
     assert text.startswith("Đã khảo sát 23 trung tâm IOC")
-    for part in ("4 đầu tư từ ngân sách", "8 doanh nghiệp tài trợ, hỗ trợ thí điểm", "2 xã hội hóa", "1 vốn ODA, viện trợ", "7 chưa rõ"):
+    for part in (
+        "4 đầu tư từ ngân sách",
+        "8 doanh nghiệp tài trợ, hỗ trợ thí điểm",
+        "2 xã hội hóa",
+        "1 vốn ODA, viện trợ",
+        "7 chưa rõ",
+    ):
         assert part in text
     assert "10.000.000 USD" in text  # a cost in dollars stays in dollars, never read as đồng
 
@@ -79,7 +94,9 @@ def test_recommendation_names_what_would_change_it(choice):
 def test_per_point_sentence_by_hand(choice):
     """hybrid vs rent: (pv_hybrid − pv_rent) / (S_hybrid − S_rent), from the numbers on the page."""
     r = choice.result.ranking.set_index("option")
-    per_point = (r.loc["hybrid", "pv_cost"] - r.loc["rent", "pv_cost"]) / (r.loc["hybrid", "weighted_score"] - r.loc["rent", "weighted_score"])
+    per_point = (r.loc["hybrid", "pv_cost"] - r.loc["rent", "pv_cost"]) / (
+        r.loc["hybrid", "weighted_score"] - r.loc["rent", "weighted_score"]
+    )
     assert choice.top == "hybrid"
     assert f"{voc.money(per_point, 'vi')} đồng cho mỗi điểm" in recommendation_text(choice, "vi")
 

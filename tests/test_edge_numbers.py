@@ -702,7 +702,9 @@ def test_a_name_too_long_for_a_chart_is_bad_input():
 
     data = {
         "scenario": {"title": "t", "start_year": 2024, "end_year": 2025, "discount_rate": 0.05},
-        "options": [{"id": "a", "name": "x" * 20_000, "items": [{"name": "x", "category": "service", "price": 1, "per": "once"}]}],
+        "options": [
+            {"id": "a", "name": "x" * 20_000, "items": [{"name": "x", "category": "service", "price": 1, "per": "once"}]}
+        ],
     }
     with pytest.raises(ScenarioError, match=r"options.a.name: too long: at most 200 characters \(got 20000\)"):
         parse_scenario(data, "s.toml")

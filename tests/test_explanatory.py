@@ -162,7 +162,9 @@ def top_paragraphs(document) -> list[str]:
 
 
 def findings_table(document, n_columns: int = 10):
-    head = [term(f"findings.col.{k}", "vi") for k in ("id", "finding", "recommendation", "cause", "responsibility", "explanation")]
+    head = [
+        term(f"findings.col.{k}", "vi") for k in ("id", "finding", "recommendation", "cause", "responsibility", "explanation")
+    ]
     for table in document.tables:
         cells = [c.text for c in table.rows[0].cells]
         if len(cells) == n_columns and cells[:6] == head:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reader_scan import scan
 
 import costmodel
 from costmodel.futures import FuturesError, parse_futures
 from costmodel.reports.robust_report import robust_html, robust_markdown, robust_workbook
+from reader_scan import scan
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FUTURES = SCENARIOS / "video-conferencing-futures.toml"
@@ -108,7 +108,11 @@ def test_value_of_information_sentence_names_the_input_worth_most(tmp_path):
         "scenario": {"title": "t", "start_year": 2024, "end_year": 2024, "discount_rate": 0.0},
         "parameters": {"q": {"dist": "uniform", "low": 80, "high": 120, "label": "Đơn giá báo giá"}},
         "options": [
-            {"id": "rent", "name": "Thuê", "items": [{"name": "a", "category": "service", "price": "q * 1_000_000", "per": "once"}]},
+            {
+                "id": "rent",
+                "name": "Thuê",
+                "items": [{"name": "a", "category": "service", "price": "q * 1_000_000", "per": "once"}],
+            },
             {"id": "buy", "name": "Mua", "items": [{"name": "b", "category": "equipment", "price": 100_000_000, "per": "once"}]},
         ],
     }
@@ -125,8 +129,17 @@ def test_cli_robust_and_optimise_write_reader_outputs(tmp_path, capsys):
     from costmodel.cli import main
 
     assert main(["robust", str(FUTURES), "-o", str(tmp_path / "robust")]) == 0
-    assert {"regret.csv", "robust.csv", "robust.md", "robust.html", "robust.xlsx"} <= {p.name for p in (tmp_path / "robust").iterdir()}
-    args = ["optimise", str(SCENARIOS / "video-conferencing.toml"), "--futures", str(FUTURES), "--budget-cap", "investment:2024=2e9"]
+    assert {"regret.csv", "robust.csv", "robust.md", "robust.html", "robust.xlsx"} <= {
+        p.name for p in (tmp_path / "robust").iterdir()
+    }
+    args = [
+        "optimise",
+        str(SCENARIOS / "video-conferencing.toml"),
+        "--futures",
+        str(FUTURES),
+        "--budget-cap",
+        "investment:2024=2e9",
+    ]
     assert main([*args, "-o", str(tmp_path / "plan")]) == 0
     names = {p.name for p in (tmp_path / "plan").iterdir()}
     assert {"plan.csv", "optimise.csv", "plan-base.toml", "plan-restructuring.toml", "binding.csv", "optimise.md"} <= names
@@ -138,7 +151,19 @@ def test_cli_robust_and_optimise_write_reader_outputs(tmp_path, capsys):
         found = scan(tmp_path / folder, SCENARIOS)
         assert found.count == 0, found.report()
     capsys.readouterr()
-    assert main(["optimise", str(SCENARIOS / "video-conferencing.toml"), "--budget-cap", "investment:20x4=1", "-o", str(tmp_path / "x")]) == 2
+    assert (
+        main(
+            [
+                "optimise",
+                str(SCENARIOS / "video-conferencing.toml"),
+                "--budget-cap",
+                "investment:20x4=1",
+                "-o",
+                str(tmp_path / "x"),
+            ]
+        )
+        == 2
+    )
     assert "--budget-cap: investment:20x4=1: expected a year" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 

@@ -137,5 +137,12 @@ def test_ioc_notebook_is_the_decision_report():
     assert "2333/BTTTT-CĐSQG" in html and "chưa tìm được" in html
     for province in read_survey(ROOT / "scenarios" / "ioc-provinces.csv")["province"]:
         assert html.count(province) >= 1, province
-    for words in ("Tiêu chí", "Trọng số", "Lý do cho điểm", "Trọng số đổi phương án khi tăng", "Xác suất xếp thứ nhất", "Đề xuất"):
+    for words in (
+        "Tiêu chí",
+        "Trọng số",
+        "Lý do cho điểm",
+        "Trọng số đổi phương án khi tăng",
+        "Xác suất xếp thứ nhất",
+        "Đề xuất",
+    ):
         assert words in html, words
