@@ -38,14 +38,16 @@ def scenarios_dir() -> Path:
     return SCENARIOS
 
 
-# Hypothesis: reproducible in CI (same examples every run), exploratory on a desk.
+# Hypothesis: the same examples every run by default, so `make test` (and CI) pass or fail on the code, not
+# on the luck of the draw; COSTMODEL_HYPOTHESIS=explore draws new examples each run on a desk (and finds cases
+# like the noise-SIR one in tests/test_ledger_rules.py, first met as a random CI failure).
 import os  # noqa: E402
 
 from hypothesis import settings  # noqa: E402
 
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile("explore" if os.environ.get("COSTMODEL_HYPOTHESIS") == "explore" else "repeatable")
 
 
 # One rendered report per pytest run, shared by every test that reads outputs as a reader does.

@@ -467,3 +467,29 @@ def test_ledger_has_exactly_the_contract_columns_and_no_zero_rows():
     ]
     assert list(res.summary.columns)[:3] == ["option", "name", "pv_cost"]
     assert np.isnan(res.summary.loc[0, "sir"])
+
+
+def test_sir_undefined_when_added_investment_is_rounding_noise():
+    """Found by the property test in CI (hypothesis, seed-dependent): a baseline costing nothing against an
+    option whose whole investment is the smallest float (5e-324 đồng a year). ΔI = 5 x 5e-324 is noise next to
+    the option's 1 đồng total, so S / ΔI is not a ratio of anything: SIR and AIRR are undefined (NaN), the
+    evaluation does not overflow. NIST Handbook 135 ch. 5 defines SIR only for a real added investment."""
+    data = {
+        "scenario": {"title": "noise", "start_year": 2024, "end_year": 2028, "discount_rate": 0.0, "inflation": 0.0},
+        "drivers": {"need": {"values": {str(y): 0.0 for y in range(2024, 2029)}}},
+        "options": [
+            {"id": "o0", "name": "Option 0", "items": [{"name": "i0", "category": "equipment", "price": 0.0, "per": "once", "quantity": 0.0}]},
+            {
+                "id": "o1",
+                "name": "Option 1",
+                "items": [
+                    {"name": "i0", "category": "equipment", "price": 1.0, "per": "once", "quantity": 1.0},
+                    {"name": "i1", "category": "equipment", "price": 5e-324, "per": "once", "quantity": 1.0, "life": 1, "residual": "linear"},
+                ],
+            },
+        ],
+    }
+    s = evaluate(parse_scenario(data)).summary.set_index("option")
+    assert s.loc["o1", "pv_cost"] == pytest.approx(1.0)
+    assert math.isnan(s.loc["o1", "sir"]) and math.isnan(s.loc["o1", "airr"])
+    assert s.loc["o1", "net_savings"] == pytest.approx(-1.0)

@@ -145,7 +145,9 @@ def summary_table(ledger: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         if a != b:
             row["net_savings"] = pv_b - pv[a]
             delta_i = invest[a] - inv_b
-            if abs(delta_i) <= tol:  # equal investment up to rounding noise: SIR undefined
+            # Equal investment up to rounding noise of the larger of the two totals compared: SIR undefined
+            # (a ratio over noise would be any number, up to overflow: fuzzed scenario, 5e-324 đồng added).
+            if abs(delta_i) <= max(tol, NOISE_RELATIVE_TOLERANCE * abs(pv[a])):
                 delta_i = 0.0
             savings = (pv_b - inv_b) - (pv[a] - invest[a])
             sir = float(finance.savings_to_investment_ratio(savings, delta_i))
