@@ -478,13 +478,25 @@ def test_sir_undefined_when_added_investment_is_rounding_noise():
         "scenario": {"title": "noise", "start_year": 2024, "end_year": 2028, "discount_rate": 0.0, "inflation": 0.0},
         "drivers": {"need": {"values": {str(y): 0.0 for y in range(2024, 2029)}}},
         "options": [
-            {"id": "o0", "name": "Option 0", "items": [{"name": "i0", "category": "equipment", "price": 0.0, "per": "once", "quantity": 0.0}]},
+            {
+                "id": "o0",
+                "name": "Option 0",
+                "items": [{"name": "i0", "category": "equipment", "price": 0.0, "per": "once", "quantity": 0.0}],
+            },
             {
                 "id": "o1",
                 "name": "Option 1",
                 "items": [
                     {"name": "i0", "category": "equipment", "price": 1.0, "per": "once", "quantity": 1.0},
-                    {"name": "i1", "category": "equipment", "price": 5e-324, "per": "once", "quantity": 1.0, "life": 1, "residual": "linear"},
+                    {
+                        "name": "i1",
+                        "category": "equipment",
+                        "price": 5e-324,
+                        "per": "once",
+                        "quantity": 1.0,
+                        "life": 1,
+                        "residual": "linear",
+                    },
                 ],
             },
         ],
