@@ -245,6 +245,26 @@ def test_every_text_of_a_saved_figure_is_shown_as_written():
     assert not any(t.get_usetex() for t in fig.findobj(Text))
 
 
+def test_a_tab_in_a_name_is_a_space_in_charts():
+    """Found by the fuzz soak (plan file, a task named "\t"): tabs are allowed in names (text files have them)
+    but no font has a glyph for one, so matplotlib warned "Glyph 9 missing" and the chart showed a box."""
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.set_title("Ký\thợp đồng")
+    ax.set_yticks([0, 1], ["\t", "a\tb"])  # fixed tick labels are re-read from their formatter at every draw
+    ax.plot([0, 1], label="x\ty")
+    ax.legend()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure_files(fig, "f")
+    assert ax.get_title() == "Ký hợp đồng"
+    assert [t.get_text() for t in ax.get_yticklabels()] == [" ", "a b"]
+
+
 # ---------------------------------------------------------------------------
 # part 4: values of options
 # ---------------------------------------------------------------------------

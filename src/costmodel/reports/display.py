@@ -29,6 +29,7 @@ __all__ = [
     "HTML",
     "AuditPlots",
     "ChoicePlots",
+    "PlanPlots",
     "ChoiceViews",
     "EvaluationPlots",
     "EvaluationViews",
@@ -387,6 +388,25 @@ class AuditPlots:
         from costmodel.reports.charts import audit_figure
 
         return audit_figure(self._audit, lang, ax=ax)
+
+
+class PlanPlots:
+    """Charts of an optimised own/rent plan."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def __repr__(self) -> str:
+        return "charts: plan(future=None)"
+
+    def plan(self, future: str | None = None, lang: str | None = None):
+        """Need met by own equipment and by renting, year by year, one panel per capacity (Figure).
+
+        One figure of its own (a panel per capacity); ``future`` default the first.
+        """
+        from costmodel.reports.optimise_report import plan_figure
+
+        return plan_figure(self._result, lang, future)
 
 
 class ChoicePlots:

@@ -13,13 +13,16 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.names import Names
+from costmodel.reports.plotting import NumberFormatter, palette, plain
 from costmodel.reports.tables import html_table, markdown_table
 
-__all__ = ["binding_frame", "optimise_html", "optimise_markdown", "optimise_text", "plan_frame"]
+__all__ = ["binding_frame", "optimise_html", "optimise_markdown", "optimise_text", "outside_note", "plan_figure", "plan_frame"]
 
 _e = html.escape
 
@@ -56,6 +59,21 @@ def plan_frame(result, lang: str | None = None, future: str | None = None) -> pd
             voc.term("opt.col.modules", lang): [_number(float(r.modules_bought), lang) for r in rows],
         }
     )
+
+
+def _outside(plan: pd.DataFrame) -> np.ndarray:
+    """Need neither rented nor met by own equipment in each row (before the plan's services operate)."""
+    need = plan["need"].to_numpy(dtype=float)
+    rest = need - plan["owned"].to_numpy(dtype=float) - plan["rented"].to_numpy(dtype=float)
+    return np.where(rest > 1e-9 * max(float(need.max(initial=0.0)), 1.0), rest, 0.0)
+
+
+def outside_note(result, lang: str | None = None, future: str | None = None) -> str:
+    """The note under a plan table when some need falls outside the plan's services; empty otherwise."""
+    future = future or result.futures[0].name
+    plan = result.plan[result.plan["future"] == future]
+    years = sorted({int(y) for y, v in zip(plan["year"], _outside(plan), strict=True) if v > 0})
+    return voc.text("opt.note_outside", lang, years=", ".join(map(str, years))) if years else ""
 
 
 def binding_frame(result, lang: str | None = None) -> pd.DataFrame:
@@ -148,6 +166,8 @@ def optimise_html(result, lang: str | None = None) -> str:
                 f"<h5>{_e(voc.text('opt.future_heading', lang, future=f.name, p=voc.percent(f.probability, lang, 0)))}</h5>"
             )
         body.append(html_table(plan_frame(result, lang, f.name)))
+        if note := outside_note(result, lang, f.name):
+            body.append(f"<p><i>{_e(note)}</i></p>")
     if result.caps:
         body.append(html_table(binding_frame(result, lang), unit_line=voc.term("wb.unit_line", lang)))
     return "\n".join(body)
@@ -161,6 +181,99 @@ def optimise_markdown(result, lang: str | None = None) -> str:
         if len(result.futures) > 1:
             lines += [f"## {voc.text('opt.future_heading', lang, future=f.name, p=voc.percent(f.probability, lang, 0))}", ""]
         lines += [markdown_table(plan_frame(result, lang, f.name)), ""]
+        if note := outside_note(result, lang, f.name):
+            lines += [f"*{note}*", ""]
     if result.caps:
         lines += [f"*{voc.term('wb.unit_line', lang)}*", "", markdown_table(binding_frame(result, lang)), ""]
     return "\n".join(lines)
+
+
+def plan_figure(result, lang: str | None = None, future: str | None = None) -> Figure:
+    """The plan of one future (default the first) as a chart: one panel per capacity.
+
+    Per year, stacked bars of the need met by own equipment and by renting, the
+    need as a line and the own capacity installed as a dashed step (modules are
+    bought whole, so installed capacity can exceed what is used).
+
+    Parameters
+    ----------
+    result : OptimisationResult
+    lang : {"vi", "en"}, optional
+    future : str, optional
+        The future's name; default the first.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Artists carry ``gid`` values ``plan:<capacity>:<series>`` (ids, never shown).
+    """
+    names = Names(result.scenario, lang)
+    future = future or result.futures[0].name
+    plan = result.plan[result.plan["future"] == future]
+    capacities = list(dict.fromkeys(plan["capacity"]))
+    fig = Figure(figsize=(4.6 * max(len(capacities), 1) + 1.5, 4.6), layout="constrained")
+    axes = fig.subplots(1, max(len(capacities), 1), squeeze=False)[0]
+    own_colour, rent_colour = palette(2)
+    for ax, cap in zip(axes, capacities, strict=False):
+        rows = plan[plan["capacity"] == cap].sort_values("year")
+        years = rows["year"].to_numpy(dtype=int)
+        owned, rented = rows["owned"].to_numpy(dtype=float), rows["rented"].to_numpy(dtype=float)
+        ax.bar(years, owned, color=own_colour, gid=f"plan:{cap}:owned", label=plain(names.term("opt.col.owned")))
+        ax.bar(
+            years, rented, bottom=owned, color=rent_colour, gid=f"plan:{cap}:rented", label=plain(names.term("opt.col.rented"))
+        )
+        need = rows["need"].to_numpy(dtype=float)
+        outside = _outside(rows)  # no service of the plan in that period
+        shown = outside > 0
+        if np.any(shown):
+            ax.bar(
+                years[shown],
+                outside[shown],
+                bottom=(owned + rented)[shown],
+                color="#E6E6E6",
+                hatch="//",
+                edgecolor="#999999",
+                gid=f"plan:{cap}:outside",
+                label=plain(names.term("opt.col.outside")),
+            )
+        ax.plot(
+            years,
+            need,
+            "o-",
+            color="black",
+            lw=1.2,
+            gid=f"plan:{cap}:need",
+            label=plain(names.term("opt.col.need")),
+        )
+        installed = rows["installed"].to_numpy(dtype=float)
+        if np.any(installed > 0):
+            ax.step(
+                years,
+                installed,
+                where="mid",
+                ls="--",
+                color="#555555",
+                lw=1.0,
+                gid=f"plan:{cap}:installed",
+                label=plain(names.term("opt.col.installed")),
+            )
+        ax.set_title(plain(_capacity(names, cap)), fontsize=10)
+        ax.set_xticks(list(years), [str(y) for y in years])
+        ax.yaxis.set_major_formatter(NumberFormatter(names.lang))
+        ax.grid(axis="y", color="#DDDDDD", lw=0.6)
+        top = max(
+            float(np.max(need, initial=0.0)), float(np.max(installed, initial=0.0)), float(np.max(owned + rented, initial=0.0))
+        )
+        ax.set_ylim(0, top * 1.08 if top > 0 else 1.0)
+    axes[0].set_ylabel(names.term("opt.chart_units"))
+    legend: dict[str, object] = {}  # every series once, whichever panel has it
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            legend.setdefault(label, handle)
+    fig.legend(list(legend.values()), list(legend), loc="outside lower center", ncol=min(len(legend), 5), fontsize=8)
+    title = names.term("opt.chart_title")
+    if len(result.futures) > 1:
+        p = next(f.probability for f in result.futures if f.name == future)
+        title += " - " + voc.text("opt.future_heading", names.lang, future=future, p=voc.percent(p, names.lang, 0))
+    fig.suptitle(plain(title), x=0.01, ha="left", fontsize=11)
+    return fig

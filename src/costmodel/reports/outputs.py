@@ -202,9 +202,9 @@ def simulation_tables(simulation, shown) -> dict[str, pd.DataFrame]:
 
 
 def evaluation_workbook(
-    result, lang: str | None = None, *, simulation=None, sensitivity=None, register=None, draws_seed=None
+    result, lang: str | None = None, *, simulation=None, sensitivity=None, register=None, voi=None, plan=None
 ) -> bytes:
-    """The cost workbook of an evaluation, with the risk and sensitivity sheets when given.
+    """The cost workbook of an evaluation, with the risk, sensitivity and plan sheets when given.
 
     Parameters
     ----------
@@ -214,24 +214,41 @@ def evaluation_workbook(
     sensitivity : SensitivityResult, optional
     register : pandas.DataFrame, optional
         Default: the register beside the scenario file (:func:`register_for`).
+    voi : ValueOfInformation, optional
+        Shown on the risk sheet (with ``simulation``), below the Monte Carlo tables.
+    plan : OptimisationResult, optional
+        The cheapest own/rent plan, on its own sheet.
     """
     from costmodel.reports.workbook import Provenance, workbook_bytes
 
     shown = result.rounded()
     register = register if register is not None else register_for(result.scenario)
     sim_tables = simulation_tables(simulation, shown) if simulation is not None else None
+    if sim_tables is not None and voi is not None:
+        sim_tables["voi"] = voi
     sens_tables = sensitivity.tables if sensitivity is not None else None
     provenance = Provenance(draws=simulation.draws, seed=simulation.seed) if simulation is not None else Provenance()
-    return workbook_bytes(shown, lang, register, sim_tables, sens_tables, provenance)
+    return workbook_bytes(shown, lang, register, sim_tables, sens_tables, provenance, plan)
 
 
 def evaluation_files(
-    result, lang: str | None = None, *, simulation=None, sensitivity=None, peers: bool = True, register=None
+    result,
+    lang: str | None = None,
+    *,
+    simulation=None,
+    sensitivity=None,
+    peers: bool = True,
+    register=None,
+    voi=None,
+    plan=None,
 ) -> dict[str, bytes]:
     """What ``costmodel run`` writes: the four CSV tables, peers, the workbook and three charts.
 
     With a simulation or sensitivity analysis, their files are included and
-    their sheets added to the workbook.
+    their sheets added to the workbook; with a value-of-information result,
+    ``voi.csv`` and ``voi.md`` (and its table on the risk sheet); with an
+    optimised plan, its files in the subfolder ``optimised-plan/`` (as
+    ``costmodel optimise`` writes them) and its sheet in the workbook.
     """
     from costmodel.reports.charts import budget_by_category_figure, cumulative_figure, pv_by_category_figure
 
@@ -242,8 +259,17 @@ def evaluation_files(
         files.update(simulation_files(simulation, lang))
     if sensitivity is not None:
         files.update(sensitivity_files(sensitivity, lang))
+    if voi is not None:
+        from costmodel.reports.voi_report import voi_markdown
+
+        files["voi.csv"] = csv_bytes(voi.evppi)
+        files["voi.md"] = voi_markdown(voi, lang).encode("utf-8")
+    if plan is not None:
+        files.update({f"optimised-plan/{name}": data for name, data in optimise_files(plan, lang).items()})
     shown = result.rounded()  # readers: every total from lines rounded to the đồng
-    files["workbook.xlsx"] = evaluation_workbook(result, lang, simulation=simulation, sensitivity=sensitivity, register=register)
+    files["workbook.xlsx"] = evaluation_workbook(
+        result, lang, simulation=simulation, sensitivity=sensitivity, register=register, voi=voi, plan=plan
+    )
     files.update(figure_files(cumulative_figure(shown, lang), "cumulative"))
     files.update(figure_files(budget_by_category_figure(shown, lang), "budget-by-category"))
     files.update(figure_files(pv_by_category_figure(shown, lang), "pv-by-category"))
@@ -257,7 +283,11 @@ def scenario_report_files(scenario, lang: str | None = None, with_risk: bool = T
     is added for uncertain scenarios; the sensitivity analysis (±20 %, automatic
     two-way grid, Sobol indices with a base sample of 1 024) for every one; the
     retrospective of a past rental when a usage file ``<stem>-usage.csv`` lies
-    beside the scenario and it has options ``rent`` and ``buy``.
+    beside the scenario and it has options ``rent`` and ``buy``; the value of
+    information of the choice (EVPI, EVPPI per input, from the same draws) for
+    uncertain scenarios; the cheapest own/rent plan (:func:`costmodel.optimise`,
+    two near-optimal alternatives, the scenario's own budget caps) for scenarios
+    with a capacity that can be owned or rented.
 
     Returns
     -------
@@ -268,17 +298,24 @@ def scenario_report_files(scenario, lang: str | None = None, with_risk: bool = T
     from costmodel.risk.simulate import simulate
 
     result = evaluate(scenario)
-    simulation = sensitivity = None
+    simulation = sensitivity = voi = plan = None
     files: dict[str, bytes] = {}
     if with_risk:
+        from costmodel.decision.optimise import optimise
+        from costmodel.decision.optimise.structure import analyse
+        from costmodel.decision.voi import value_of_information
+
         if scenario.is_uncertain:
             simulation = simulate(scenario, REPORT_DRAWS, REPORT_SEED)
+            voi = value_of_information(scenario, REPORT_DRAWS, REPORT_SEED)
+        if analyse(scenario).capacities:
+            plan = optimise(scenario, near_optimal=2)
         sensitivity = run_sensitivity(scenario, 0.20, "auto", 11, 1024, REPORT_SEED)
         path = Path(scenario.source)
         usage_csv = path.parent / f"{path.stem}-usage.csv"
         if usage_csv.exists() and {"rent", "buy"} <= {o.id for o in scenario.options}:
             files.update(audit_files(audit_of(result, usage_csv), lang))
-    files.update(evaluation_files(result, lang, simulation=simulation, sensitivity=sensitivity))
+    files.update(evaluation_files(result, lang, simulation=simulation, sensitivity=sensitivity, voi=voi, plan=plan))
     return result, files
 
 
@@ -446,7 +483,7 @@ def robust_files(result, lang: str | None = None) -> dict[str, bytes]:
 
 def optimise_files(result, lang: str | None = None) -> dict[str, bytes]:
     """What ``costmodel optimise`` writes: plan, decisions, objective, caps, alternatives (CSV), plan.toml, the plan in words."""
-    from costmodel.reports.optimise_report import optimise_markdown
+    from costmodel.reports.optimise_report import optimise_markdown, plan_figure
 
     files = {
         "plan.csv": csv_bytes(result.plan),
@@ -459,6 +496,9 @@ def optimise_files(result, lang: str | None = None) -> dict[str, bytes]:
         files["binding.csv"] = csv_bytes(result.binding)
     files["alternatives.csv"] = csv_bytes(result.alternatives)
     files["optimise.md"] = optimise_markdown(result, lang).encode("utf-8")
+    for f in result.futures:
+        stem = result.file_name(f.name).removesuffix(".toml")  # plan.png beside plan.toml
+        files.update(figure_files(plan_figure(result, lang, f.name), stem))
     return files
 
 

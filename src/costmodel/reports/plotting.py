@@ -34,15 +34,16 @@ __all__ = [
 
 
 def plain(text: object) -> str:
-    """Text for a matplotlib label, shown as written (``$`` is not mathtext)."""
-    return str(text).replace("$", r"\$")
+    """Text for a matplotlib label, shown as written (``$`` is not mathtext; a tab is a space: no font has its glyph)."""
+    return str(text).replace("$", r"\$").replace("\t", " ")
 
 
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 def _plain_again(text: str) -> str:
-    """Escape the ``$`` that :func:`plain` did not (a text already passed through it is unchanged)."""
+    """Escape the ``$`` that :func:`plain` did not, tabs as spaces (a text already passed through it is unchanged)."""
+    text = text.replace("\t", " ")
     return _UNESCAPED_DOLLAR.sub(r"\\$", text) if "$" in text else text
 
 
@@ -101,7 +102,7 @@ def plain_figure(fig: Figure) -> Figure:
         text.set_usetex(False)
         text.set_parse_math(True)
         raw = text.get_text()
-        if "$" in raw:
+        if "$" in raw or "\t" in raw:
             text.set_text(_plain_again(raw))
     return fig
 

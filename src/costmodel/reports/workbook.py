@@ -47,6 +47,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -279,6 +280,7 @@ def workbook_bytes(
     simulation: Mapping[str, pd.DataFrame] | None = None,
     sensitivity: Mapping[str, pd.DataFrame] | None = None,
     provenance: Provenance | None = None,
+    plan=None,
 ) -> bytes:
     """Render the workbook (see the module docstring).
 
@@ -294,6 +296,9 @@ def workbook_bytes(
     sensitivity : mapping, optional
         ``{"tornado": ..., "switching": ..., "sobol": ...}``.
     provenance : Provenance, optional
+    plan : OptimisationResult, optional
+        The cheapest own/rent plan (:func:`costmodel.decision.optimise.optimise`), shown on
+        its own sheet after the estimate.
 
     Returns
     -------
@@ -304,8 +309,9 @@ def workbook_bytes(
     buffer = io.BytesIO()
     b = _Book(buffer, result, names, provenance or Provenance())
     b.banner = draft_banner(evidence(result.scenario, register), names.lang)
-    sheet_names = {k: b.t(f"sheet.{k}") for k in ("summary", "estimate", "ledger", "inputs", "risk", "sensitivity", "about")}
-    order = ["summary", "estimate", "ledger", "inputs"]
+    keys = ("summary", "estimate", "plan", "ledger", "inputs", "risk", "sensitivity", "about")
+    sheet_names = {k: b.t(f"sheet.{k}") for k in keys}
+    order = ["summary", "estimate", *(["plan"] if plan is not None else []), "ledger", "inputs"]
     if simulation:
         order.append("risk")
     if sensitivity:
@@ -320,6 +326,8 @@ def workbook_bytes(
     _write_summary(b, sheets["summary"], ledger, f"{about}!{rate_cell}", f"{about}!{n_cell}")
     _write_estimate(b, sheets["estimate"], ledger)
     _write_inputs(b, sheets["inputs"], register)
+    if plan is not None:
+        _write_plan(b, sheets["plan"], plan)
     if simulation:
         _write_risk(b, sheets["risk"], simulation)
     if sensitivity:
@@ -781,8 +789,9 @@ def _write_table(b: _Book, sheet, r: int, title: str, table: pd.DataFrame, colum
     for rec in table.to_dict("records"):
         r += 1
         for c, colname in enumerate(columns):
-            if colname in extra:
-                _write(b, sheet, r, c, extra[colname][1](rec))
+            if colname in extra:  # (header, value of a record[, unit])
+                spec = extra[colname]
+                _write(b, sheet, r, c, spec[1](rec), spec[2] if len(spec) > 2 else "text")
                 continue
             unit = column_unit(colname)
             value = rec[colname]
@@ -819,7 +828,62 @@ def _write_risk(b: _Book, sheet, simulation: Mapping[str, pd.DataFrame]) -> None
             word = {src: b.t("opt.budget_total") if src == "total" else b.names.budget(src) for src in sources}
             extra = {"budget": (column_header("budget", b.lang), lambda rec: word[rec["budget"]])}
         r = _write_table(b, sheet, r, b.t("wb.sim_budget"), budget, cols, extra)
+    voi = simulation.get("voi")
+    if voi is not None:  # what knowing each input before deciding is worth (Strong, Oakley & Brennan 2014)
+        from costmodel.reports.voi_report import voi_text
+
+        sheet.write_string(r, 0, b.t("voi.sheet_title"), b.subtitle)
+        sheet.merge_range(r + 1, 0, r + 3, 8, voi_text(voi, b.lang), b.wrap)
+        table = voi.evppi.sort_values("evppi", ascending=False, kind="stable")
+        cols = ["input", "evppi", "evppi_se", "evppi_share_of_evpi", "r_squared"]
+        r = _write_table(b, sheet, r + 5, b.t("voi.title"), table, cols)
     _print_setup(b, sheet, None, [34, 18, 18, 18, 18, 18, 14, 18, 14])
+
+
+def _write_plan(b: _Book, sheet, plan) -> None:
+    """The cheapest own/rent plan: in sentences, then per future the plan table, and the budget caps.
+
+    Per year and capacity the need, units rented, own capacity used and
+    installed, modules bought; the caps table only when the plan has caps.
+    """
+    from costmodel.reports.optimise_report import optimise_text, outside_note
+
+    head = _title_block(b, sheet, "opt.title", "wb.unit_line_mixed")
+    ncols = 7
+    sheet.merge_range(head, 0, head + 3, ncols - 1, optimise_text(plan, b.lang), b.wrap)
+    r = head + 5
+    capacity = {c: b.names.driver(c) if c in b.result.scenario.drivers else c for c in set(plan.plan["capacity"])}
+    columns = ["year", "capacity", "need", "rented", "owned", "installed", "modules_bought"]
+    heads = {"capacity": "opt.col.capacity", "need": "opt.col.need", "rented": "opt.col.rented", "owned": "opt.col.owned"}
+    heads |= {"installed": "opt.col.installed", "modules_bought": "opt.col.modules"}
+    extra = {"capacity": (b.t(heads.pop("capacity")), lambda rec: capacity[rec["capacity"]])}
+    for c, key in heads.items():  # whole units as whole numbers; fractional needs with two decimals
+        values = plan.plan[c].to_numpy(dtype=float)
+        unit = "count" if np.all(np.mod(values, 1.0) == 0.0) else "number"
+        extra[c] = (b.t(key), lambda rec, c=c: float(rec[c]), unit)
+    for f in plan.futures:
+        title = b.t("opt.title")
+        if len(plan.futures) > 1:
+            title = b.t("opt.future_heading", future=f.name, p=voc.percent(f.probability, b.lang, 0))
+        rows = plan.plan[plan.plan["future"] == f.name]
+        r = _write_table(b, sheet, r, title, rows, columns, extra)
+        if note := outside_note(plan, b.lang, f.name):  # before the services start: who meets that need, at what cost
+            sheet.merge_range(r - 2, 0, r - 1, ncols - 1, note, b.wrap)
+            r += 1
+    if plan.caps:
+        word = {src: b.t("opt.budget_total") if src == "total" else b.names.budget(src) for src in set(plan.binding["budget"])}
+        cap_cols = ["year", "budget", "cap", "spent", "binding", "saving_per_million", "saving_without_cap"]
+        cap_extra = {
+            "budget": (b.t("opt.col.budget"), lambda rec: word[rec["budget"]]),
+            "binding": (b.t("opt.col.binding"), lambda rec: b.t("opt.yes" if rec["binding"] else "opt.no")),
+        }
+        for c in ("cap", "spent", "saving_per_million", "saving_without_cap"):
+            cap_extra[c] = (b.t(f"opt.col.{c}"), lambda rec, c=c: rec[c], "VND")
+        if len(plan.futures) > 1:
+            cap_cols.append("future")
+            cap_extra["future"] = (b.t("opt.col.future"), lambda rec: str(rec["future"]))
+        r = _write_table(b, sheet, r, b.t("opt.caps_title"), plan.binding, cap_cols, cap_extra)
+    _print_setup(b, sheet, None, [10, 34, 16, 16, 20, 24, 20])
 
 
 def _write_sensitivity(b: _Book, sheet, sensitivity: Mapping[str, pd.DataFrame]) -> None:

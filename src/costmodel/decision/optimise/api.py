@@ -197,6 +197,13 @@ class OptimisationResult:
 
         return optimise_html(self)
 
+    @property
+    def plot(self):
+        """Charts: ``.plot.plan(future=None)`` (need met by own equipment and by renting, year by year)."""
+        from costmodel.reports.display import PlanPlots
+
+        return PlanPlots(self)
+
     def write(self, folder, lang: str | None = None):
         """Write what ``costmodel optimise`` writes (tables, plan files, the plan in words) to ``folder``, all or none."""
         from costmodel.reports.outputs import optimise_files, write_files
