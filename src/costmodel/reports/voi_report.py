@@ -75,7 +75,7 @@ def voi_html(voi, lang: str | None = None) -> str:
     lang = voc._lang(lang)
     title = voc.term("voi.title", lang)
     return f"<h4>{html.escape(title)}</h4><p>{html.escape(voi_text(voi, lang))}</p>" + html_table(
-        voi_frame(voi, lang), unit_line=voc.term("wb.unit_line", lang)
+        voi_frame(voi, lang), unit_line=voc.term("wb.unit_line_mixed", lang)
     )
 
 
@@ -88,7 +88,7 @@ def voi_markdown(voi, lang: str | None = None) -> str:
             "",
             voi_text(voi, lang),
             "",
-            f"*{voc.term('wb.unit_line', lang)}*",
+            f"*{voc.term('wb.unit_line_mixed', lang)}*",
             "",
             markdown_table(voi_frame(voi, lang)),
             "",
