@@ -359,6 +359,10 @@ def two_way(scenario: Scenario, a: AnalysisInput, b: AnalysisInput, steps: int =
     return out
 
 
+#: The seed of SALib's bootstrap (confidence intervals) when the run's seed is 0, which SALib ignores.
+_BOOTSTRAP_SEED_FOR_ZERO = 20240430
+
+
 def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFrame:
     """First-order and total Sobol indices of the random inputs (SALib, Saltelli sampling).
 
@@ -406,7 +410,9 @@ def sobol_indices(scenario: Scenario, n: int = 4096, seed: int = 0) -> pd.DataFr
                 "ST_conf": np.zeros(len(labels)),
             }
         else:
-            res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+            # SALib seeds its bootstrap only when `seed` is truthy: 0 (the default) left the confidence
+            # columns random from run to run. Seed 0 gets a fixed stand-in; other seeds are as before.
+            res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed or _BOOTSTRAP_SEED_FOR_ZERO)
         for j, label in enumerate(labels):
             rows.append(
                 {
