@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS, copy_dic
-from costmodel._files import OutputError, write_tree
+from costmodel._files import REPORT_MANIFEST, OutputError, write_report_tree, write_tree
 from costmodel.cli import main
 from costmodel.reports.outputs import csv_bytes, figure_files, neutral_text
 
@@ -162,6 +162,28 @@ def test_write_tree_refuses_names_outside_the_folder_and_files_in_the_way(tmp_pa
     (tmp_path / "f").write_bytes(b"")
     with pytest.raises(OutputError, match="is a file, expected a folder"):
         write_tree(tmp_path, {"f/x.csv": b""})
+
+
+def test_a_report_removes_only_what_its_previous_run_wrote_and_this_one_does_not(tmp_path):
+    out = tmp_path / "reports"
+    write_report_tree(out, {"dic/two-way.svg": b"old chart", "dic/summary.csv": b"1", "gone/a.csv": b"a"})
+    (out / "dic" / "notes.txt").write_bytes(b"the reader's own file")
+    assert (out / REPORT_MANIFEST).read_text(encoding="utf-8") == "dic/summary.csv\ndic/two-way.svg\ngone/a.csv\n"
+    write_report_tree(out, {"dic/summary.csv": b"2", "dic/two_way.csv": b"grid"})
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        REPORT_MANIFEST,
+        "dic/notes.txt",  # never written by a report: left alone
+        "dic/summary.csv",
+        "dic/two_way.csv",
+    ]
+    assert not (out / "gone").exists()  # emptied by the removal
+    # a listing edited to point outside the folder removes nothing there
+    outside = tmp_path / "keep.csv"
+    outside.write_bytes(b"keep")
+    (out / REPORT_MANIFEST).write_text("../keep.csv\n/etc/passwd\n\ndic/summary.csv\n", encoding="utf-8")
+    write_report_tree(out, {"dic/two_way.csv": b"grid"})
+    assert outside.read_bytes() == b"keep" and not (out / "dic" / "summary.csv").exists()
+    assert (out / "dic" / "notes.txt").exists()
 
 
 def test_a_failing_chart_leaves_the_output_folder_as_it_was(work, monkeypatch, capsys):

@@ -633,12 +633,14 @@ def test_tables_and_toml_writer():
         "need",
         "rented",
         "owned",
+        "outside",
         "installed",
         "modules_bought",
         "options",
     ]
     covered = result.plan["rented"] + result.plan["owned"]
     assert (covered >= result.plan["need"] - 1e-9).all()
+    assert (result.plan["outside"] == 0.0).all()  # the small scenario's services run every year
     assert set(result.binding["year"]) == set(YEARS)
     summary = result.summary()
     assert summary["pv_cost"].dtype == "Int64"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -59,7 +60,10 @@ def test_workbook_plan_sheet_holds_the_plan_as_numbers(rendered_report):
     assert need[(2024, "Nhu cầu vCPU")] == 200 and need[(2028, "Nhu cầu vCPU")] == 520
     assert need[(2026, "Nhu cầu lưu trữ (TB)")] == 80
     plan = pd.read_csv(rendered_report / "data-integration-center" / "optimised-plan" / "plan.csv")
-    assert sorted(r[5] for r in rows) == sorted(plan["installed"].astype(int))  # installed capacity as numbers
+    assert sorted(r[6] for r in rows) == sorted(plan["installed"].astype(int))  # installed capacity as numbers
+    # 2024: no service of the plan yet, so the whole need is outside it; each row adds up to the need
+    assert (rows[0][3], rows[0][4], rows[0][5]) == (0, 0, 200)
+    assert all(r[3] + r[4] + r[5] == r[2] for r in rows)
     text = [c for r in book["Kế hoạch tối ưu"].iter_rows(values_only=True) for c in r if isinstance(c, str)]
     assert any("năm 2024" in t and "hệ thống hiện có" in t for t in text)  # who meets the 2024 need
     risk = [c for r in book["Rủi ro"].iter_rows(values_only=True) for c in r if isinstance(c, str)]
@@ -89,6 +93,15 @@ def test_plan_chart_series(dic_plan):
             "Năng lực thiết bị riêng đã lắp đặt",
         ]
     )
+
+
+def test_plan_table_need_is_rented_plus_owned_plus_outside(dic_plan):
+    plan = dic_plan.plan.set_index(["year", "capacity"])
+    # DIC file: hybrid own equipment from 2025-01, so all of 2024's 200 vCPU and 40 TB are outside the plan
+    assert plan.loc[(2024, "vcpu"), "outside"] == 200.0 and plan.loc[(2024, "storage_tb"), "outside"] == 40.0
+    assert (plan.loc[[2025, 2026, 2027, 2028], "outside"] == 0.0).all()
+    total = plan["rented"] + plan["owned"] + plan["outside"]
+    assert np.allclose(total, plan["need"], rtol=1e-12, atol=0.0)
 
 
 def test_outside_note_names_only_the_years_before_the_services(dic_plan):

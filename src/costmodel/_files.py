@@ -20,7 +20,11 @@ to :func:`write_tree` (or :func:`write_outputs`, one folder), which:
      milliseconds of these renames can leave some files new and others old;
      the set aside files then remain in the ``.costmodel-*`` folder.
 
-Files of an earlier run that the new one does not write are left alone.
+Files of an earlier run that the new one does not write are left alone, except
+with :func:`write_report_tree` (``costmodel report``): it lists what it writes in
+``.costmodel.files`` and removes the files the previous listing names that
+this run does not write (outputs an older version made, or of a scenario removed),
+so a reader never opens a stale chart beside new ones. Nothing else is touched.
 """
 
 from __future__ import annotations
@@ -33,7 +37,16 @@ from pathlib import Path, PurePosixPath
 
 from costmodel.problems import InputError, Problem
 
-__all__ = ["OutputError", "check_outputs", "output_file_problems", "output_folder_problems", "write_outputs", "write_tree"]
+__all__ = [
+    "REPORT_MANIFEST",
+    "OutputError",
+    "check_outputs",
+    "output_file_problems",
+    "output_folder_problems",
+    "write_outputs",
+    "write_report_tree",
+    "write_tree",
+]
 
 _FOLDER_EXPECTED = "expected a folder (or a path that does not exist yet)"
 
@@ -259,6 +272,59 @@ def _replace_into(root: Path, files: Mapping[str, bytes], rels: Sequence[PurePos
     finally:
         if not lost:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+#: The listing of the files ``costmodel report`` wrote in its output folder (one relative path a line).
+REPORT_MANIFEST = ".costmodel.files"  # not under the staging folders' prefix ".costmodel-"
+
+
+def _listed(root: Path) -> set[PurePosixPath]:
+    """The files the previous report listed in ``root`` (lines that are not relative paths inside it are ignored)."""
+    try:
+        text = (root / REPORT_MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    listed = set()
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            listed.add(_relative(line))
+        except ValueError:
+            continue
+    return listed
+
+
+def write_report_tree(root: str | os.PathLike, files: Mapping[str, bytes]) -> list[Path]:
+    """:func:`write_tree` with a listing, removing what the previous listing names and this run does not write.
+
+    Parameters
+    ----------
+    root : path
+        The report folder.
+    files : mapping of str to bytes
+        Paths relative to ``root`` and their content.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The paths written (the listing :data:`REPORT_MANIFEST` last).
+    """
+    root = Path(root)
+    previous = _listed(root) if root.is_dir() else set()
+    rels = {_relative(name) for name in files}
+    listing = "".join(f"{rel}\n" for rel in sorted(rels, key=str)).encode("utf-8")
+    written = write_tree(root, {**files, REPORT_MANIFEST: listing})
+    for rel in sorted(previous - rels, key=str):
+        target = root.joinpath(*rel.parts)
+        if target.is_file() and not target.is_symlink():
+            target.unlink(missing_ok=True)
+            for parent in list(target.parents)[: len(rel.parts) - 1]:  # folders it leaves empty, inside root only
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+    return written
 
 
 def write_outputs(outdir: str | os.PathLike, files: Mapping[str, bytes]) -> list[Path]:

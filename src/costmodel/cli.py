@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from costmodel import __version__
-from costmodel._files import check_outputs, write_outputs, write_tree
+from costmodel._files import check_outputs, write_outputs, write_report_tree
 from costmodel._limits import (
     USABLE_SHARE,
     available_memory,
@@ -523,9 +523,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     """Every scenario, plan, criteria file, compliance folder, the explanatory report and the notebooks: all or nothing.
 
     Everything is rendered in memory first; only when every input succeeded
-    is the whole set written, in one :func:`costmodel._files.write_tree` of
-    the output folder. With any problem, every problem is printed and nothing
-    is written (exit 2).
+    is the whole set written, in one :func:`costmodel._files.write_report_tree`
+    of the output folder (which then removes the files the previous report wrote
+    there and this one does not). With any problem, every problem is printed and
+    nothing is written (exit 2).
     """
     from costmodel.folders import compliance_inputs, criteria_files, futures_files, plan_files, scenario_files
     from costmodel.overrides import apply_overrides, unused
@@ -656,7 +657,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if compliance_result is not None:
         console.print_compliance(compliance_result.report, compliance_result.changes, args.lang)
     out = console.console()
-    write_tree(args.output, {f"{sub}/{name}": data for sub, files in tree.items() for name, data in files.items()})
+    write_report_tree(args.output, {f"{sub}/{name}": data for sub, files in tree.items() for name, data in files.items()})
     out.print(voc.text("console.wrote_folder", args.lang, folder=args.output.resolve()))
     for name, preferred, sub in index:
         cheapest = f"  ({voc.text('console.preferred_short', args.lang, name=preferred)})" if preferred != "-" else ""

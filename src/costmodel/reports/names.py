@@ -68,7 +68,7 @@ class Names:
         return voc.term(key, self.lang) if voc.has(key) else category
 
     def budget(self, budget: str) -> str:
-        """A budget source: development investment or recurrent spending."""
+        """A budget source: development investment, recurrent spending, or ``"total"`` (both, for caps)."""
         return self.term(f"budget.{budget}")
 
     def kind(self, kind: str) -> str:

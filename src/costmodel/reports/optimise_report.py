@@ -55,24 +55,18 @@ def plan_frame(result, lang: str | None = None, future: str | None = None) -> pd
             voc.term("opt.col.need", lang): [_number(r.need, lang) for r in rows],
             voc.term("opt.col.rented", lang): [_number(r.rented, lang) for r in rows],
             voc.term("opt.col.owned", lang): [_number(r.owned, lang) for r in rows],
+            voc.term("opt.col.outside", lang): [_number(r.outside, lang) for r in rows],
             voc.term("opt.col.installed", lang): [_number(r.installed, lang) for r in rows],
             voc.term("opt.col.modules", lang): [_number(float(r.modules_bought), lang) for r in rows],
         }
     )
 
 
-def _outside(plan: pd.DataFrame) -> np.ndarray:
-    """Need neither rented nor met by own equipment in each row (before the plan's services operate)."""
-    need = plan["need"].to_numpy(dtype=float)
-    rest = need - plan["owned"].to_numpy(dtype=float) - plan["rented"].to_numpy(dtype=float)
-    return np.where(rest > 1e-9 * max(float(need.max(initial=0.0)), 1.0), rest, 0.0)
-
-
 def outside_note(result, lang: str | None = None, future: str | None = None) -> str:
     """The note under a plan table when some need falls outside the plan's services; empty otherwise."""
     future = future or result.futures[0].name
     plan = result.plan[result.plan["future"] == future]
-    years = sorted({int(y) for y, v in zip(plan["year"], _outside(plan), strict=True) if v > 0})
+    years = sorted({int(y) for y in plan.loc[plan["outside"] > 0, "year"]})
     return voc.text("opt.note_outside", lang, years=", ".join(map(str, years))) if years else ""
 
 
@@ -82,12 +76,9 @@ def binding_frame(result, lang: str | None = None) -> pd.DataFrame:
     rows = list(result.binding.itertuples(index=False))
     futures = {f.name: f.name for f in result.futures}
 
-    def source(budget: str) -> str:
-        return voc.term(f"budget.{budget}", lang) if budget != "total" else voc.term("opt.budget_total", lang)
-
     data = {
         voc.term("col.year", lang): [str(r.year) for r in rows],
-        voc.term("opt.col.budget", lang): [source(r.budget) for r in rows],
+        voc.term("opt.col.budget", lang): [voc.term(f"budget.{r.budget}", lang) for r in rows],
         voc.term("opt.col.cap", lang): [voc.money(r.cap, lang) for r in rows],
         voc.term("opt.col.spent", lang): [voc.money(r.spent, lang) for r in rows],
         voc.term("opt.col.binding", lang): [voc.term("opt.yes" if r.binding else "opt.no", lang) for r in rows],
@@ -138,7 +129,7 @@ def optimise_text(result, lang: str | None = None) -> str:
         binding = result.binding[result.binding["binding"]]
         if len(binding):
             b = binding.sort_values("saving_without_cap", ascending=False).iloc[0]
-            source = voc.term(f"budget.{b.budget}", lang) if b.budget != "total" else voc.term("opt.budget_total", lang)
+            source = voc.term(f"budget.{b.budget}", lang)
             source = source[0].lower() + source[1:] if len(source) > 1 and source[1].islower() else source
             parts.append(
                 voc.text(
@@ -223,7 +214,7 @@ def plan_figure(result, lang: str | None = None, future: str | None = None) -> F
             years, rented, bottom=owned, color=rent_colour, gid=f"plan:{cap}:rented", label=plain(names.term("opt.col.rented"))
         )
         need = rows["need"].to_numpy(dtype=float)
-        outside = _outside(rows)  # no service of the plan in that period
+        outside = rows["outside"].to_numpy(dtype=float)  # no service of the plan in that period
         shown = outside > 0
         if np.any(shown):
             ax.bar(

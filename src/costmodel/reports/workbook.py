@@ -825,8 +825,7 @@ def _write_risk(b: _Book, sheet, simulation: Mapping[str, pd.DataFrame]) -> None
         sources = set(budget["budget"]) if "budget" in budget.columns else {"total"}
         if sources != {"total"}:  # caps by budget source: one row per source, named in words
             cols.insert(2, "budget")
-            word = {src: b.t("opt.budget_total") if src == "total" else b.names.budget(src) for src in sources}
-            extra = {"budget": (column_header("budget", b.lang), lambda rec: word[rec["budget"]])}
+            extra = {"budget": (column_header("budget", b.lang), lambda rec: b.names.budget(rec["budget"]))}
         r = _write_table(b, sheet, r, b.t("wb.sim_budget"), budget, cols, extra)
     voi = simulation.get("voi")
     if voi is not None:  # what knowing each input before deciding is worth (Strong, Oakley & Brennan 2014)
@@ -849,13 +848,13 @@ def _write_plan(b: _Book, sheet, plan) -> None:
     from costmodel.reports.optimise_report import optimise_text, outside_note
 
     head = _title_block(b, sheet, "opt.title", "wb.unit_line_mixed")
-    ncols = 7
+    ncols = 8
     sheet.merge_range(head, 0, head + 3, ncols - 1, optimise_text(plan, b.lang), b.wrap)
     r = head + 5
     capacity = {c: b.names.driver(c) if c in b.result.scenario.drivers else c for c in set(plan.plan["capacity"])}
-    columns = ["year", "capacity", "need", "rented", "owned", "installed", "modules_bought"]
+    columns = ["year", "capacity", "need", "rented", "owned", "outside", "installed", "modules_bought"]
     heads = {"capacity": "opt.col.capacity", "need": "opt.col.need", "rented": "opt.col.rented", "owned": "opt.col.owned"}
-    heads |= {"installed": "opt.col.installed", "modules_bought": "opt.col.modules"}
+    heads |= {"outside": "opt.col.outside", "installed": "opt.col.installed", "modules_bought": "opt.col.modules"}
     extra = {"capacity": (b.t(heads.pop("capacity")), lambda rec: capacity[rec["capacity"]])}
     for c, key in heads.items():  # whole units as whole numbers; fractional needs with two decimals
         values = plan.plan[c].to_numpy(dtype=float)
@@ -871,10 +870,9 @@ def _write_plan(b: _Book, sheet, plan) -> None:
             sheet.merge_range(r - 2, 0, r - 1, ncols - 1, note, b.wrap)
             r += 1
     if plan.caps:
-        word = {src: b.t("opt.budget_total") if src == "total" else b.names.budget(src) for src in set(plan.binding["budget"])}
         cap_cols = ["year", "budget", "cap", "spent", "binding", "saving_per_million", "saving_without_cap"]
         cap_extra = {
-            "budget": (b.t("opt.col.budget"), lambda rec: word[rec["budget"]]),
+            "budget": (b.t("opt.col.budget"), lambda rec: b.names.budget(rec["budget"])),
             "binding": (b.t("opt.col.binding"), lambda rec: b.t("opt.yes" if rec["binding"] else "opt.no")),
         }
         for c in ("cap", "spent", "saving_per_million", "saving_without_cap"):
@@ -883,7 +881,7 @@ def _write_plan(b: _Book, sheet, plan) -> None:
             cap_cols.append("future")
             cap_extra["future"] = (b.t("opt.col.future"), lambda rec: str(rec["future"]))
         r = _write_table(b, sheet, r, b.t("opt.caps_title"), plan.binding, cap_cols, cap_extra)
-    _print_setup(b, sheet, None, [10, 34, 16, 16, 20, 24, 20])
+    _print_setup(b, sheet, None, [10, 30, 14, 14, 18, 24, 22, 18])
 
 
 def _write_sensitivity(b: _Book, sheet, sensitivity: Mapping[str, pd.DataFrame]) -> None:

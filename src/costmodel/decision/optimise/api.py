@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: Columns of :attr:`OptimisationResult.plan`: one row per future, year and capacity.
-PLAN_COLUMNS = ["future", "year", "capacity", "need", "rented", "owned", "installed", "modules_bought", "options"]
+PLAN_COLUMNS = ["future", "year", "capacity", "need", "rented", "owned", "outside", "installed", "modules_bought", "options"]
 #: Columns of :attr:`OptimisationResult.decisions`: one row per future, year and item charged on a capacity.
 DECISION_COLUMNS = ["future", "year", "option", "capacity", "item", "kind", "value", "installed"]
 #: Columns of :meth:`OptimisationResult.summary` (``optimise.csv``).
@@ -72,8 +72,10 @@ class OptimisationResult:
     plan : pandas.DataFrame
         Columns :data:`PLAN_COLUMNS`: per future, year and capacity the need, the units
         rented (from options that do not own the capacity), the units used from own
-        capacity, the units installed and the modules bought (of each owning option's
-        first ``added`` item), and the options taken (joined by ``+``). [unit], [module]
+        capacity, the need no service of the plan covers (``outside``: before the services
+        start, met by the existing arrangement in the options' fixed items), the units
+        installed and the modules bought (of each owning option's first ``added`` item),
+        and the options taken (joined by ``+``). [unit], [module]
     decisions : pandas.DataFrame
         Columns :data:`DECISION_COLUMNS`: every decision, item by item (``kind`` is
         ``"units"`` for units provided, ``"modules"`` for modules bought).
@@ -174,23 +176,16 @@ class OptimisationResult:
         out["pv_cost"] = pd.array(whole, dtype="Int64")
         return out
 
-    def files(self) -> dict[str, bytes]:
-        """Every output by file name.
+    def files(self, lang: str | None = None) -> dict[str, bytes]:
+        """Every output by file name, as :meth:`write` writes them (:func:`costmodel.reports.outputs.optimise_files`).
 
         ``plan.csv``, ``decisions.csv``, ``optimise.csv``, ``plan.toml`` (``plan-<future>.toml``
-        with several futures), ``binding.csv`` (with caps), ``alternatives.csv``.
+        with several futures), ``binding.csv`` (with caps), ``alternatives.csv``, ``optimise.md``
+        and the plan chart (``plan.png``, ``plan.svg``).
         """
+        from costmodel.reports.outputs import optimise_files
 
-        def csv(table: pd.DataFrame) -> bytes:
-            return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-        out = {"plan.csv": csv(self.plan), "decisions.csv": csv(self.decisions), "optimise.csv": csv(self.summary())}
-        for name, text in self.to_scenarios().items():
-            out[self.file_name(name)] = text.encode("utf-8")
-        if self.caps:
-            out["binding.csv"] = csv(self.binding)
-        out["alternatives.csv"] = csv(self.alternatives)
-        return out
+        return optimise_files(self, lang)
 
     def _repr_html_(self) -> str:
         from costmodel.reports.optimise_report import optimise_html
@@ -206,9 +201,9 @@ class OptimisationResult:
 
     def write(self, folder, lang: str | None = None):
         """Write what ``costmodel optimise`` writes (tables, plan files, the plan in words) to ``folder``, all or none."""
-        from costmodel.reports.outputs import optimise_files, write_files
+        from costmodel.reports.outputs import write_files
 
-        return write_files(folder, optimise_files(self, lang))
+        return write_files(folder, self.files(lang))
 
     def __repr__(self) -> str:
         s = self.scenario
@@ -664,7 +659,11 @@ def _tables(structure: Structure, rp: Programme, sol: Solution) -> tuple[pd.Data
                         bought += float(dec.buy[(svc.option, first.position)][f, j])
                     else:
                         rented += units
-                plan_rows.append((fut.name, y, c, float(fut.drivers[c][j]), rented, owned, installed, int(bought), options))
+                need = float(fut.drivers[c][j])
+                # coverage binds only while a service runs: the rest of the need is outside the plan's services
+                outside = need - rented - owned
+                outside = outside if outside > 1e-9 * max(need, 1.0) else 0.0
+                plan_rows.append((fut.name, y, c, need, rented, owned, outside, installed, int(bought), options))
         for svc in structure.services:
             if svc.option not in chosen:
                 continue
