@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, copy_dic
 from costmodel import evaluate, load_scenario
 from costmodel.decision.optimise import optimise
 from costmodel.reports.optimise_report import outside_note, plan_figure
@@ -124,3 +124,27 @@ def test_plan_chart_from_the_result_object(dic_plan):
     assert [ax.get_title() for ax in fig.axes] == ["Nhu cầu vCPU", "Nhu cầu lưu trữ (TB)"]
     assert fig.axes[0].get_ylabel() == "Units"
     assert "plan(" in repr(dic_plan.plot)
+
+
+def test_a_cap_no_plan_meets_leaves_the_plan_out_and_the_report_stands(tmp_path, capsys):
+    """A yearly cap of 1,000,000 đồng on the DIC total: every plan must spend more in every year (2024 alone
+    needs the rented rack, the migration and the current systems: well over a billion), so there is no plan;
+    the Monte Carlo still reports the probability over the cap, and the report is written without the plan."""
+    from costmodel.cli import main
+    from costmodel.decision.optimise.structure import OptimiseError
+
+    path = copy_dic(tmp_path / "sc")
+    text = path.read_text(encoding="utf-8")
+    assert "[risk]" not in text
+    path.write_text(text + "\n[risk]\nbudget_cap = 1_000_000\n", encoding="utf-8")
+    with pytest.raises(OptimiseError) as info:
+        optimise(path, near_optimal=0)
+    assert info.value.problems[0].path == "risk.budget_cap.total.2024"  # where the file sets the cap
+    out = tmp_path / "out"
+    assert main(["report", "--scenarios", str(tmp_path / "sc"), "-o", str(out), "--no-notebooks"]) == 0
+    err = capsys.readouterr().err
+    assert "note: no optimised plan in the report: risk.budget_cap.total.2024: the cap of 1,000,000 VND" in err
+    dic = out / "data-integration-center"
+    assert (dic / "workbook.xlsx").is_file() and (dic / "simulation_budget.csv").is_file()
+    assert not (dic / "optimised-plan").exists()
+    assert (pd.read_csv(dic / "simulation_budget.csv")["prob_over_cap"] == 1.0).all()

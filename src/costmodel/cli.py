@@ -589,10 +589,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for scenario in loaded:
         path = Path(scenario.source)
         try:
-            result, files = scenario_report_files(apply_overrides(scenario, overrides, only_present=True), args.lang)
+            result, files, notes = scenario_report_files(apply_overrides(scenario, overrides, only_present=True), args.lang)
         except InputError as exc:
             failed(exc)
             continue
+        for note in notes:
+            print(note, file=sys.stderr)
         tree.setdefault(path.stem, {}).update(files)
         evaluated.append(result.scenario)
         summaries.append(result.rounded())

@@ -287,11 +287,15 @@ def scenario_report_files(scenario, lang: str | None = None, with_risk: bool = T
     information of the choice (EVPI, EVPPI per input, from the same draws) for
     uncertain scenarios; the cheapest own/rent plan (:func:`costmodel.optimise`,
     two near-optimal alternatives, the scenario's own budget caps) for scenarios
-    with a capacity that can be owned or rented.
+    with a capacity that can be owned or rented. When no plan can meet the
+    scenario's budget caps (a cap below what any plan must spend: the Monte
+    Carlo then reports how likely each option is to exceed it), the plan is
+    left out and a note says why.
 
     Returns
     -------
-    (Evaluation, dict of str to bytes)
+    (Evaluation, dict of str to bytes, list of str)
+        The evaluation, the files, and notes for the console (English, one line each).
     """
     from costmodel.evaluation import evaluate
     from costmodel.risk.sensitivity import sensitivity as run_sensitivity
@@ -300,23 +304,28 @@ def scenario_report_files(scenario, lang: str | None = None, with_risk: bool = T
     result = evaluate(scenario)
     simulation = sensitivity = voi = plan = None
     files: dict[str, bytes] = {}
+    notes: list[str] = []
     if with_risk:
         from costmodel.decision.optimise import optimise
-        from costmodel.decision.optimise.structure import analyse
+        from costmodel.decision.optimise.structure import OptimiseError, analyse
         from costmodel.decision.voi import value_of_information
 
         if scenario.is_uncertain:
             simulation = simulate(scenario, REPORT_DRAWS, REPORT_SEED)
             voi = value_of_information(scenario, REPORT_DRAWS, REPORT_SEED)
         if analyse(scenario).capacities:
-            plan = optimise(scenario, near_optimal=2)
+            try:
+                plan = optimise(scenario, near_optimal=2)
+            except OptimiseError as exc:  # caps no plan meets: the rest of the report stands
+                first = exc.problems[0]
+                notes.append(f"{scenario.source}: note: no optimised plan in the report: {first.path}: {first.message}")
         sensitivity = run_sensitivity(scenario, 0.20, "auto", 11, 1024, REPORT_SEED)
         path = Path(scenario.source)
         usage_csv = path.parent / f"{path.stem}-usage.csv"
         if usage_csv.exists() and {"rent", "buy"} <= {o.id for o in scenario.options}:
             files.update(audit_files(audit_of(result, usage_csv), lang))
     files.update(evaluation_files(result, lang, simulation=simulation, sensitivity=sensitivity, voi=voi, plan=plan))
-    return result, files
+    return result, files, notes
 
 
 # ---------------------------------------------------------------------------

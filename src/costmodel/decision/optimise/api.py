@@ -300,7 +300,8 @@ def optimise(
     structure = analyse(scenario)
     fut = normalise_futures(scenario, futures)
     # one mechanism: without caps given, the scenario's own [risk] budget_cap (the Monte Carlo reads the same)
-    caps = normalise_caps(scenario, scenario.budget_cap if budget_caps is None else budget_caps)
+    caps_path = "risk.budget_cap" if budget_caps is None else "budget_caps"  # where a reader finds the caps
+    caps = normalise_caps(scenario, scenario.budget_cap if budget_caps is None else budget_caps, caps_path)
     coefficients = unit_coefficients(structure)
     cache: dict[bytes, FixedCosts] = {}
 
@@ -316,7 +317,7 @@ def optimise(
     notes: list[str] = []
     sol = _solve(rp, notes, **solve)
     if sol is None:
-        raise OptimiseError(_diagnose(rp, caps, **solve))
+        raise OptimiseError(_diagnose(rp, caps, caps_path, **solve))
     several = len(fut) > 1
 
     # the plan files, evaluated by the engine: the reported objective
@@ -417,8 +418,10 @@ def _solve(prog: Programme, notes: list[str], caps=None, fixed=None, mip_rel_gap
     return sol
 
 
-def _diagnose(prog: Programme, caps: Mapping[tuple[int, str], float], mip_rel_gap=0.0, time_limit=None) -> list[Problem]:
-    """Why no plan meets the caps: for each cap, the least its year and source must spend."""
+def _diagnose(
+    prog: Programme, caps: Mapping[tuple[int, str], float], path: str = "budget_caps", mip_rel_gap=0.0, time_limit=None
+) -> list[Problem]:
+    """Why no plan meets the caps: for each cap (named under ``path``), the least its year and source must spend."""
     source = prog.structure.scenario.source
     several = prog.F > 1
     if prog.solve(caps={}, time_limit=time_limit)[0] is None:
@@ -448,7 +451,7 @@ def _diagnose(prog: Programme, caps: Mapping[tuple[int, str], float], mip_rel_ga
                     problems.append(
                         Problem(
                             source,
-                            f"budget_caps.{key[1]}.{key[0]}",
+                            f"{path}.{key[1]}.{key[0]}",
                             f"the cap of {cap:,.0f} VND is below the least any plan must spend from the {key[1]} budget "
                             f"in {key[0]}{where}{given}: {spend:,.0f} VND",
                         )
@@ -457,7 +460,7 @@ def _diagnose(prog: Programme, caps: Mapping[tuple[int, str], float], mip_rel_ga
         if problems:
             return problems
     listed = ", ".join(f"{y} {s} {c:,.0f}" for (y, s), c in caps.items())
-    return [Problem(source, "budget_caps", f"no plan meets all the caps together ({listed} VND), though each alone can be met")]
+    return [Problem(source, path, f"no plan meets all the caps together ({listed} VND), though each alone can be met")]
 
 
 def _engine_check(scenario: Scenario, data: dict, future: Future, caps) -> tuple[float, np.ndarray]:

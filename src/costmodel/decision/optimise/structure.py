@@ -362,7 +362,7 @@ def average_future(futures: Sequence[Future]) -> Future:
 # ---------------------------------------------------------------------------
 
 
-def normalise_caps(scenario: Scenario, caps) -> dict[tuple[int, str], float]:
+def normalise_caps(scenario: Scenario, caps, path: str = "budget_caps") -> dict[tuple[int, str], float]:
     """Budget caps as ``{(year, source): cap}``. [VND]
 
     Parameters
@@ -374,6 +374,9 @@ def normalise_caps(scenario: Scenario, caps) -> dict[tuple[int, str], float]:
         sum). The forms of today's ``[risk] budget_cap`` are read as caps on the total: a
         number (every year) or ``{year: cap}``. A cap is nominal spending including VAT,
         as the ledger's ``budget`` column pays it (residual credits are not spending). [VND]
+    path : str
+        Where the caps come from, the start of every key path in a problem:
+        ``"budget_caps"`` (given to :func:`optimise`) or ``"risk.budget_cap"`` (the file's).
 
     Raises
     ------
@@ -419,16 +422,16 @@ def normalise_caps(scenario: Scenario, caps) -> dict[tuple[int, str], float]:
         out[(y, source)] = float(value)
 
     if not isinstance(caps, Mapping):
-        raise OptimiseError([Problem(scenario.source, "budget_caps", "expected a mapping of caps")])
+        raise OptimiseError([Problem(scenario.source, path, "expected a mapping of caps")])
     for key, value in caps.items():
         if isinstance(key, tuple) and len(key) == 2:
-            add(key[0], key[1], value, f"budget_caps.{key[1]}.{key[0]}")
+            add(key[0], key[1], value, f"{path}.{key[1]}.{key[0]}")
         elif isinstance(value, Mapping):
             for year, v in value.items():
-                add(year, key, v, f"budget_caps.{key}.{year}")
+                add(year, key, v, f"{path}.{key}.{year}")
         else:
             for year in sorted(years):
-                add(year, key, value, f"budget_caps.{key}")
+                add(year, key, value, f"{path}.{key}")
             if problems:
                 break
     if problems:
