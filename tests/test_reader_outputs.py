@@ -184,3 +184,61 @@ def test_shared_reader_scan_tool_agrees(rendered_report):
         [sys.executable, str(tool), str(rendered_report), "--scenarios", str(SCENARIOS)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+# -- the register's values on the workbook's assumptions sheet -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "value", "unit", "lang", "expected"),
+    [
+        # a price of 505,000 đồng: the number is formatted once; "505,000" would read as 505 đồng in Vietnamese
+        ("DIC-RENT-VCPU", "505000", "VND/vCPU-month", "vi", "DIC-RENT-VCPU: 505.000 đồng/vCPU/tháng"),
+        ("DIC-RENT-VCPU", "505000", "VND/vCPU-month", "en", "DIC-RENT-VCPU: 505,000 VND/vCPU-month"),
+        ("X", "505_000", "VND", "vi", "X: 505.000 đồng"),
+        ("DIC-SRV-VCPU", "1497685.6", "VND/vCPU", "vi", "DIC-SRV-VCPU: 1.497.685,6 đồng/vCPU"),
+        ("EC9", "25400 (range 24300-26500)", "VND/USD", "vi", "EC9: 25.400 (khoảng 24.300–26.500) đồng/USD"),
+        ("DC17", "2.0 (range 1.8-2.5)", "ratio", "vi", "DC17: 2,0 (khoảng 1,8–2,5)"),
+        ("DIC-RISK-RENT", "pert 0.7 / 1.0 / 1.4", "-", "vi", "DIC-RISK-RENT: PERT: thấp nhất 0,7; khả dĩ nhất 1,0; cao nhất 1,4"),
+        # a list: items separated by ';' (with a decimal comma, "8, 3,5, 0" cannot be read)
+        ("VCX-R-DISTRICT", "8, 3.5, 0, 0, 0", "point-years", "vi", "VCX-R-DISTRICT: 8; 3,5; 0; 0; 0 điểm cầu (bình quân năm)"),
+        ("DIC-FTE", "0.5 / 2 / 1", "FTE", "vi", "DIC-FTE: 0,5 / 2 / 1 người (quy đổi toàn thời gian)"),
+        ("IAAS-VCPU4GB", "480000-530000", "VND/month", "vi", "IAAS-VCPU4GB: 480.000–530.000 đồng/tháng"),
+        ("DIC-CONTINGENCY", "0.05", "share", "vi", "DIC-CONTINGENCY: 0,05 (tỷ lệ)"),
+        # any other text is quoted as the register writes it, its English-written numbers localised once
+        ("DC29", "264,000 (1 vCPU = 367 VND/h)", "unknown unit", "vi", "DC29: 264.000 (1 vCPU = 367 VND/h) unknown unit"),
+    ],
+)
+def test_register_values_are_written_once_in_the_readers_format(entry_id, value, unit, lang, expected):
+    assert voc.register_value(entry_id, value, unit, lang) == expected
+
+
+def test_every_unit_of_the_shipped_register_has_the_readers_words():
+    from costmodel.register import read_register
+
+    register = read_register(SCENARIOS / "assumptions.csv")
+    missing = {u for u in register["unit"] if u not in ("", "-", "ratio") and not voc.has(f"regunit.{u}")}
+    assert not missing, sorted(missing)
+
+
+def test_register_values_on_the_assumptions_sheet_have_no_english_words(rendered_report):
+    # reader-standards §1-2: the register's own words (range, pert, ratio, points, VND/month) are the tool's, not a
+    # source's, so they are translated; only the allowed abbreviations and units stay
+    allowed = {"PERT", "vCPU", "TB", "kW", "kWh", "USD", "GB", "MW", "Mbps", "rack"}
+    vietnamese_ascii = {"cao", "quy", "gian", "tin", "thang"}  # Vietnamese words written without diacritics
+    seen = 0
+    for path in sorted(rendered_report.glob("*/workbook.xlsx")):
+        sheet = openpyxl.load_workbook(path)["Giả định"]
+        header = next(r for r in sheet.iter_rows(values_only=True) if "Giá trị trong danh mục" in r)
+        column = header.index("Giá trị trong danh mục")
+        for row in sheet.iter_rows(values_only=True):
+            cell = row[column] if len(row) > column else None
+            if not cell or cell == "Giá trị trong danh mục":
+                continue
+            seen += 1
+            body = cell.split(": ", 1)[1]  # after the register id that cites the row
+            words = {w for w in re.findall(r"[^\W\d_]+", body) if w.isascii()} - allowed - vietnamese_ascii
+            assert not words, f"{path.parent.name}: {cell!r}"
+            # an amount grouped the English way ("505,000"), which a Vietnamese reader takes for 505
+            assert not re.search(r"(?<![\d.])[1-9]\d{0,2},\d{3}(?!\d)", body), f"{path.parent.name}: {cell!r}"
+    assert seen >= 50

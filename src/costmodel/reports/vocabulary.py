@@ -52,6 +52,8 @@ __all__ = [
     "glossary_markdown",
     "has",
     "localise_numbers",
+    "register_unit",
+    "register_value",
     "money",
     "number",
     "percent",
@@ -368,6 +370,81 @@ def localise_numbers(text: str, lang: str | None = None) -> str:
 
     text = _LEGAL_TYPE.sub(lambda m: _LEGAL_WORDS[m.group(1)] + m.group(2), text)
     return _ENGLISH_NUMBER.sub(swap, text)
+
+
+_NUM = r"-?\d+(?:\.\d+)?"
+_REGISTER_RANGE = re.compile(rf"^({_NUM}) \(range ({_NUM})-({_NUM})\)(.*)$")
+_REGISTER_PERT = re.compile(rf"^pert ({_NUM}) / ({_NUM}) / ({_NUM})$", re.IGNORECASE)
+_REGISTER_SPAN = re.compile(rf"^({_NUM})-({_NUM})$")
+_REGISTER_LIST = re.compile(rf"^{_NUM}(, | / ){_NUM}(?:\1{_NUM})*$")
+
+
+def _register_number(token: str, lang: str) -> str:
+    """One number of the register (written the English way, ``_`` allowed) in the reader's format, its decimals kept."""
+    token = token.replace("_", "")
+    decimals = len(token.split(".", 1)[1]) if "." in token else 0
+    return number(float(token), min(decimals, 6), lang)
+
+
+def register_unit(unit: str, lang: str | None = None) -> str:
+    """A unit of the assumptions register (``VND/vCPU-month``) in the reader's words (``đồng/vCPU/tháng``).
+
+    Units the vocabulary names (``regunit.<unit>``) take its words; ``-`` and
+    ``ratio`` (a number without a unit) are empty; any other unit is kept as the
+    register writes it.
+    """
+    unit = (unit or "").strip()
+    if unit in ("", "-", "ratio"):
+        return ""
+    key = f"regunit.{unit}"
+    return term(key, lang) if has(key) else unit
+
+
+def register_value(entry_id: str, value: object, unit: str, lang: str | None = None) -> str:
+    """A value of the assumptions register for a reader, cited by its id: ``EC9: 25.400 (khoảng 24.300–26.500) đồng/USD``.
+
+    The register writes numbers the English way (``2.0``, ``25400``, ``505_000``)
+    and a few forms in words: ``N (range A-B)``, ``pert A / B / C``, lists
+    ``A, B, C`` or ``A / B / C``. Those are rewritten once, in the reader's format
+    and words (a span ``A-B`` as ``A–B``; a list's items separated by ``;`` so that a decimal comma cannot be
+    read as a separator); any other text is quoted with its numbers localised
+    (:func:`localise_numbers`). Each number is formatted once: a formatted
+    ``505.000`` is never read again as an English decimal.
+
+    Examples
+    --------
+    >>> register_value("EC9", "25400 (range 24300-26500)", "VND/USD", "vi")
+    'EC9: 25.400 (khoảng 24.300–26.500) đồng/USD'
+    >>> register_value("DIC-RENT-VCPU", "505000", "VND/vCPU-month", "vi")
+    'DIC-RENT-VCPU: 505.000 đồng/vCPU/tháng'
+    >>> register_value("VCX-R-DISTRICT", "8, 3.5, 0", "point-years", "vi")
+    'VCX-R-DISTRICT: 8; 3,5; 0 điểm cầu (bình quân năm)'
+    >>> register_value("DIC-RISK-RENT", "pert 0.7 / 1.0 / 1.4", "-", "en")
+    'DIC-RISK-RENT: PERT: low 0.7; most likely 1.0; high 1.4'
+    """
+    lang = _lang(lang)
+    raw = str(value).strip()
+    shown_unit = register_unit(unit, lang)
+    tail = f" {shown_unit}" if shown_unit else ""
+
+    def num(token: str) -> str:
+        return _register_number(token, lang)
+
+    if re.fullmatch(_NUM, raw.replace("_", "")):
+        body = num(raw)
+    elif m := _REGISTER_RANGE.match(raw):
+        rest = localise_numbers(m.group(4), lang)
+        body = text("register.range", lang, value=num(m.group(1)), low=num(m.group(2)), high=num(m.group(3))) + rest
+    elif m := _REGISTER_SPAN.match(raw):
+        body = f"{num(m.group(1))}–{num(m.group(2))}"
+    elif m := _REGISTER_PERT.match(raw):
+        body = text("register.pert", lang, low=num(m.group(1)), mode=num(m.group(2)), high=num(m.group(3)))
+    elif m := _REGISTER_LIST.match(raw):
+        separator = "; " if m.group(1) == ", " else " / "
+        body = separator.join(num(part.strip()) for part in raw.split(m.group(1)))
+    else:
+        body = localise_numbers(raw, lang)
+    return f"{entry_id}: {body}{tail}"
 
 
 #: Vietnamese names of legal document types quoted in English sources ("Decision 2326/QĐ-UBND").

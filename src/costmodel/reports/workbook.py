@@ -623,15 +623,8 @@ def _register_lookup(register: pd.DataFrame | None) -> dict[str, dict]:
 
 
 def _register_value(b: _Book, entry: dict) -> str:
-    """A register value for readers: a number in the reader's format, else a citation of the row."""
-    raw = str(entry["value"]).strip()
-    try:
-        value = float(raw.replace("_", ""))
-    except ValueError:
-        return f"{entry['id']}: {raw} {entry['unit']}".strip()
-    unit = "" if entry["unit"] in ("", "-") else f" {entry['unit']}"
-    digits = 0 if value.is_integer() else min(6, len(raw.split(".")[-1]))
-    return f"{entry['id']}: {voc.number(value, digits, b.lang)}{unit}"
+    """A register value for readers, cited by its id, in the reader's format (:func:`.vocabulary.register_value`)."""
+    return voc.register_value(entry["id"], entry["value"], entry["unit"], b.lang)
 
 
 def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
@@ -665,7 +658,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
         kinds = [f"register.{entry['type']}", f"register.{entry['confidence']}"]
         return [
             ", ".join(ids),
-            voc.localise_numbers(_register_value(b, entry), b.lang),
+            _register_value(b, entry),
             *(b.t(k) if voc.has(k) else entry[k.split(".")[0]] for k in kinds),
             voc.localise_numbers(f"{entry['id']}: {entry['source']}", b.lang),
         ]
