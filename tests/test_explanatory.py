@@ -637,3 +637,27 @@ def test_cli_report_final_refuses_with_every_placeholder_and_writes_nothing(tmp_
     assert "audit-findings.csv: line 2: " in err and "past-rental-contract.toml: contract.ownership_of_data: " in err
     assert "--final refused" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_last_appendix_lists_every_abbreviation_the_report_uses(shipped_doc):
+    # reader-standards §1: an abbreviation a reader meets is explained once; Vietnamese reports list them in a
+    # "Danh mục chữ viết tắt"
+    texts = body_paragraphs(shipped_doc)
+    start = texts.index("Phụ lục II")
+    assert texts[start + 1] == term("expl.abbr_title", "vi")
+    table = shipped_doc.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == [term("expl.abbr_col_abbr", "vi"), term("expl.abbr_col_meaning", "vi")]
+    listed = [row.cells[0].text for row in table.rows[1:]]
+    assert listed == sorted(listed, key=str.casefold)
+    assert {"FTE", "GTGT", "MCU", "STT", "UBND", "vCPU"} <= set(listed)
+    assert table.rows[1 + listed.index("MCU")].cells[1].text.startswith("Thiết bị điều khiển đa điểm")
+    assert "KTNN" not in listed  # only inside finding ids (KTNN-01): a reference, not a word of the text
+    # every word of two or more capitals standing on its own in the document (outside all-capital headings)
+    # is listed, or is a Roman numeral, or a name
+    words = set()
+    for paragraph in texts[:start]:
+        if paragraph != paragraph.upper():
+            words |= set(re.findall(r"(?<![\w&/-])([A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z]*)(?![\w&/-])", paragraph))
+    roman = {w for w in words if re.fullmatch(r"[IVXLC]+", w)}
+    names = {"VNPT", "VT"}  # a company; "Lưu: VT" (văn thư) is Decree 30's own form
+    assert {w for w in words if w.isascii()} - roman - names - set(listed) == set()

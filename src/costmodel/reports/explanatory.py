@@ -25,7 +25,8 @@ is installed, and an HTML rendering of the same content for the screen:
   case (in the conditional before 01/07/2025); VII. the proposal and the
   request to the People's Committee;
 * ``Nơi nhận`` (the State Audit and the Inspectorate among them), the
-  signature block, and an appendix with the detailed estimate per option.
+  signature block, an appendix with the detailed estimate per option, and the list of the
+  abbreviations the document uses (:func:`costmodel.reports.vocabulary.abbreviations_in`).
 
 Every word comes from the reader vocabulary (``vocab/explanatory.csv`` and the
 other files); every number from the inputs. Placeholder figures (the earlier
@@ -1665,6 +1666,30 @@ def _appendix(c: _Content, d: _Data) -> None:
         )
 
 
+def _texts(c: _Content):
+    """Every text the content shows: paragraphs, headings, bullets, captions, notes, table headers and cells."""
+    for _name, args, kwargs in c.ops:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, pd.DataFrame):
+                yield from (str(col) for col in value.columns)
+                yield from (str(cell) for cell in value.to_numpy().ravel())
+            elif isinstance(value, list | tuple):
+                yield from (v for v in value if isinstance(v, str))
+
+
+def _abbreviations(c: _Content, d: _Data) -> None:
+    """The last appendix: every abbreviation the document uses, with what it stands for (reader-standards §1)."""
+    found = voc.abbreviations_in([d.t("expl.summary"), *_texts(c)], d.lang)
+    if not found:
+        return
+    c.appendix(d.t("expl.abbr_title"))
+    c.paragraph(d.t("expl.abbr_intro"))
+    frame = pd.DataFrame(found, columns=[d.t("expl.abbr_col_abbr"), d.t("expl.abbr_col_meaning")])
+    c.table(frame, widths=(30, 130), align=("left", "left"))
+
+
 # ---------------------------------------------------------------------------
 # HTML rendering of the same content
 # ---------------------------------------------------------------------------
@@ -1868,6 +1893,7 @@ def explanatory_report(
     _restructuring(content, d)
     _proposal(content, d)
     _appendix(content, d)
+    _abbreviations(content, d)  # last: it lists what everything before it uses
     doc = OfficialDocument(
         issuer=d.issuer,
         summary=voc.term("expl.summary", lang),

@@ -52,6 +52,7 @@ __all__ = [
     "glossary_markdown",
     "has",
     "localise_numbers",
+    "abbreviations_in",
     "register_unit",
     "register_value",
     "money",
@@ -445,6 +446,31 @@ def register_value(entry_id: str, value: object, unit: str, lang: str | None = N
     else:
         body = localise_numbers(raw, lang)
     return f"{entry_id}: {body}{tail}"
+
+
+def abbreviations_in(texts: Iterable[str], lang: str | None = None) -> list[tuple[str, str]]:
+    """The abbreviations of the vocabulary (``abbr.*``) that ``texts`` use, with what each stands for, A to Z.
+
+    An abbreviation counts where it stands as a word of its own: ``FTE`` in
+    ``(1 FTE)``, not in a register id such as ``VCX-FTE``, nor ``TB`` in ``TBA``.
+
+    Examples
+    --------
+    >>> abbreviations_in(["Kỹ thuật viên (1 FTE)", "VCX-FTE: 0,5", "Thuế GTGT"], "vi")[0]
+    ('FTE', 'Số người làm việc quy đổi toàn thời gian (Full-Time Equivalent)')
+    >>> [a for a, _ in abbreviations_in(["Kỹ thuật viên (1 FTE)", "VCX-FTE: 0,5", "Thuế GTGT"], "en")]
+    ['FTE', 'GTGT']
+    """
+    lang = _lang(lang)
+    joined = "\n".join(str(t) for t in texts)
+    found = []
+    for key, entry in _vocabulary().items():
+        if not key.startswith("abbr."):
+            continue
+        abbr = key[len("abbr.") :]
+        if re.search(rf"(?<![\w&-]){re.escape(abbr)}(?![\w&-])", joined):
+            found.append((abbr, getattr(entry, lang)))
+    return sorted(found, key=lambda pair: (pair[0].casefold(), pair[0]))
 
 
 #: Vietnamese names of legal document types quoted in English sources ("Decision 2326/QĐ-UBND").
