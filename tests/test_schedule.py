@@ -154,7 +154,8 @@ def test_weekly_report_for_a_sample_week_by_hand():
     assert "Hạn hoàn thành: 14/06/2024: còn 4 ngày làm việc dự trữ." in md
     # work done 3 of 8 task-days = 37.5 %, planned PV(3) = 6 of 8 = 75 %
     assert "Khối lượng đã thực hiện 37,5\u00a0% so với kế hoạch 75,0\u00a0%" in md
-    assert "SV(t) = -1,5 ngày làm việc, SPI(t) = 0,50): **chậm 1,5 ngày làm việc**" in md
+    assert "so với kế hoạch 75,0\u00a0%: **chậm 1,5 ngày làm việc** (chênh lệch tiến độ SV(t) = -1,5 ngày làm việc:" in md
+    assert "chỉ số tiến độ SPI(t) = 0,50: tốc độ thực hiện so với kế hoạch, nhỏ hơn 1 là chậm)." in md  # explained
     assert "So với kỳ báo cáo trước (03/06/2024): ngày hoàn thành dự báo lùi 1 ngày làm việc" in md
     en = weekly_markdown(plan, base, week2, None, None, lang="en")
     assert "late by 1.5 working days" in en
@@ -303,3 +304,35 @@ def test_unknown_calendar_country_is_reported():
     with pytest.raises(PlanError) as info:
         plan_of([task("a", 1)], country="XX")
     assert "<dict>: calendar.country: unknown country 'XX'" in [str(p) for p in info.value.problems]
+
+
+def test_weekly_workbook_slip_table_has_native_amounts_and_a_difference_formula(tmp_path):
+    # the Department of Finance adds up the weekly report's cost table in Excel: amounts are numbers, each
+    # difference is the formula forecast - baseline, and the table's rows agree with slip.csv line by line
+    import openpyxl
+
+    from conftest import copy_dic
+
+    folder = tmp_path / "in"
+    scenario = copy_dic(folder)
+    out = tmp_path / "out"
+    plan = folder / "dic-rental-procurement.toml"
+    args = ["schedule", str(plan), "-o", str(out), "--progress", str(folder / "dic-rental-procurement-progress")]
+    assert main([*args, "--scenario", str(scenario)]) == 0
+    slip = pd.read_csv(out / "slip.csv")
+    assert len(slip) >= 1
+    book = openpyxl.load_workbook(out / "weekly-report.xlsx")
+    sheet = book.worksheets[0]
+    rows = [[c for c in row] for row in sheet.iter_rows()]
+    head = next(i for i, row in enumerate(rows) if row[0].value == "Phương án")
+    found = []
+    for row in rows[head + 1 : head + 1 + len(slip)]:
+        planned, forecast_amount, difference = row[6], row[8], row[9]
+        assert isinstance(planned.value, int | float) and isinstance(forecast_amount.value, int | float)  # not text
+        assert planned.number_format == "#,##0"
+        assert difference.value == f"={forecast_amount.coordinate}-{planned.coordinate}"
+        found.append((row[3].value, planned.value, forecast_amount.value))
+    expected = list(zip(slip["item"], slip["baseline"], slip["forecast"], strict=True))
+    assert len(found) == len(expected)
+    for (_item, planned, forecasted), (_code, baseline, forecast_value) in zip(found, expected, strict=True):
+        assert planned == pytest.approx(baseline, rel=1e-12) and forecasted == pytest.approx(forecast_value, rel=1e-12)

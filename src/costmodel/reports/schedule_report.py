@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import math
 from collections.abc import Callable, Sequence
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.slip_report import slip_frame, slip_text
@@ -253,20 +255,45 @@ def weekly_workbook_bytes(
 
     for line in _summary_lines(plan, baseline, status, previous, lang, _hide_stars):
         paragraph(line, wrap)
-    for sentence, slip_table in _slip_sections(slips, lang):
+    money = book.add_format({**base, "border": 1, "align": "right", "num_format": "#,##0"})
+    # the slip table's six columns over the task table's twelve: (first, last) column of each, wide enough for its text
+    spans = [(0, 1), (2, 2), (3, 5), (6, 7), (8, 8), (9, 10)]
+
+    def spanned(r: int, c: int, value, fmt, formula: str | None = None) -> None:
+        first, last = spans[c]
+        if formula is not None:
+            if first != last:
+                sheet.merge_range(r, first, r, last, None, fmt)
+            sheet.write_formula(r, first, formula, fmt, value)
+        elif first == last:
+            sheet.write(r, first, value, fmt)
+        else:
+            sheet.merge_range(r, first, r, last, value, fmt)
+
+    for sl, (sentence, slip_table) in zip(slips, _slip_sections(slips, lang), strict=True):
         row += 1
         sheet.write_string(row, 0, voc.term("slip.heading", lang), bold)
         row += 1
         paragraph(_hide_stars(sentence), wrap)
         if len(slip_table):
-            sheet.write_string(row, 0, voc.term("wb.unit_line", lang), wrap)
+            sheet.write_string(row, 0, voc.term("wb.unit_line", lang), book.add_format({**base, "italic": True}))  # one line
             row += 1
             for c, name in enumerate(slip_table.columns):
-                sheet.write_string(row, c, str(name), header)
-            for values in slip_table.itertuples(index=False):
+                spanned(row, c, str(name), header)
+            sheet.set_row(row, 32)
+            amounts = sl.items[["baseline", "forecast"]].to_numpy()
+            for shown, (baseline_amount, forecast_amount) in zip(slip_table.itertuples(index=False), amounts, strict=True):
                 row += 1
-                for c, v in enumerate(values):
-                    sheet.write_string(row, c, str(v), num if str(v)[:1].isdigit() or str(v)[:1] == "-" else cell)
+                spanned(row, 0, str(shown[0]), cell)
+                spanned(row, 1, str(shown[1]), cell)
+                spanned(row, 2, str(shown[2]), cell)
+                spanned(row, 3, float(baseline_amount), money)  # native numbers: the appraiser can add them up
+                spanned(row, 4, float(forecast_amount), money)
+                planned_cell = xl_rowcol_to_cell(row, spans[3][0])
+                forecast_cell = xl_rowcol_to_cell(row, spans[4][0])
+                spanned(row, 5, float(forecast_amount - baseline_amount), money, f"={forecast_cell}-{planned_cell}")
+                lines = max(len(str(shown[k])) / max(sum(widths[spans[k][0] : spans[k][1] + 1]) * 1.1, 1) for k in range(3))
+                sheet.set_row(row, 15 * max(1, math.ceil(lines)) + 2)
             row += 1
     row += 1
     sheet.write_string(row, 0, voc.term("sched.tasks", lang), bold)
