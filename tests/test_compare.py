@@ -422,3 +422,37 @@ def test_every_group_has_reader_words():
     assert vi[0] == "Tỷ lệ chiết khấu, lạm phát, trượt giá" and vi[1] == "Đơn giá — Thiết bị" and vi[2] == "Đơn giá — my-own"
     assert len(set(vi)) == len(vi) and all(group_name(g, "en") for g in names)
     assert voc.entries()["key"].is_unique  # compare.csv repeats no key of another file
+
+
+def test_a_scenario_against_its_own_edits_names_it_once_says_draft_and_dates(tmp_path):
+    # reader-standards §6-7: a comparison resting on assumed figures says so on the page, with its dates; the
+    # same title twice ("from X to X") would read as a mistake
+    import datetime as dt
+
+    import openpyxl
+
+    from costmodel.cli import main
+    from costmodel.reports.compare_report import comparison_dates
+
+    out = tmp_path / "cmp"
+    source = SCENARIOS / "data-integration-center.toml"
+    assert main(["compare", str(source), "--set", "scenario.discount_rate=0.1", "-o", str(out)]) == 0
+    md = (out / "compare.md").read_text(encoding="utf-8")
+    title = load_scenario(source).title
+    heading = md.splitlines()[0]
+    assert heading.count(title) == 1 and heading.endswith("trước và sau thay đổi")
+    assert "Số liệu tính đến ngày 30/04/2024. Ngày lập: " in md
+    assert "**DỰ THẢO — số liệu giả định: " in md
+    sheet = openpyxl.load_workbook(out / "compare.xlsx").worksheets[0]
+    texts = [c.value for row in sheet.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("DỰ THẢO — số liệu giả định") for t in texts)
+    assert any(t.startswith("Số liệu tính đến ngày 30/04/2024") for t in texts)
+    svg = (out / "waterfall-gap.svg").read_text(encoding="utf-8")
+    assert "Làm tăng chênh lệch" in svg and "Làm tăng chi phí" not in svg  # the gap is not a cost
+    assert "Làm tăng chi phí" in (out / "waterfall-rent.svg").read_text(encoding="utf-8")
+    comparison = compare(source, source)
+    line = comparison_dates(comparison, "vi", generated=dt.date(2024, 5, 6))
+    assert (
+        line
+        == "Số liệu tính đến ngày 30/04/2024. Ngày lập: 06/05/2024. Mặt bằng giá năm 2024; giá trị hiện tại tính tại ngày 01/01/2024."
+    )

@@ -11,6 +11,7 @@ comma.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import textwrap
 
@@ -182,7 +183,11 @@ def attribution_frame(comparison: Explanation, lang: str | None = None, banner: 
     notes += [voc.term("compare.note.rounded", lang), voc.text("compare.note.method", lang, count=comparison.evaluations)]
     frame = pd.DataFrame(data)
     frame.attrs.update(
-        caption=voc.text("compare.table.caption", lang, a=comparison.a.scenario.title, b=comparison.b.scenario.title),
+        caption=(
+            voc.text("compare.table.caption_same", lang, a=comparison.a.scenario.title)
+            if comparison.a.scenario.title == comparison.b.scenario.title
+            else voc.text("compare.table.caption", lang, a=comparison.a.scenario.title, b=comparison.b.scenario.title)
+        ),
         unit_line=voc.term("unit.table_vnd", lang),
         notes=notes,
         banner=banner,
@@ -254,9 +259,33 @@ def attribution_text(comparison: Explanation, lang: str | None = None) -> str:
         else:
             fields = {k: v for k, v in fields.items() if k not in ("change", "pv_b")} | {"pv_a": _billions(row.pv_a, lang)}
         clauses.append(voc.text(key, lang, **fields))
-    return voc.text(
-        "compare.text.intro", lang, a=comparison.a.scenario.title, b=comparison.b.scenario.title, clauses="; ".join(clauses)
-    )
+    a, b = comparison.a.scenario.title, comparison.b.scenario.title
+    if a == b:  # a scenario and its own edits: the title once
+        return voc.text("compare.text.intro_same", lang, a=a, clauses="; ".join(clauses))
+    return voc.text("compare.text.intro", lang, a=a, b=b, clauses="; ".join(clauses))
+
+
+def comparison_banner(comparison: Explanation, lang: str | None = None) -> str:
+    """The draft banner of the comparison (reader-standards §7): the scenario after's, else the one before's; empty when firm."""
+    from costmodel.reports.display import _draft_banner
+
+    return _draft_banner(comparison.b.scenario, voc._lang(lang)) or _draft_banner(comparison.a.scenario, voc._lang(lang))
+
+
+def comparison_dates(comparison: Explanation, lang: str | None = None, generated: dt.date | None = None) -> str:
+    """The dates line: the as-of date of the figures (when the scenario after states one), the date prepared, the price basis.
+
+    ``generated`` defaults to today in Vietnam time (UTC+7).
+    """
+    from costmodel.reports.workbook import VIETNAM_TIME
+
+    lang = voc._lang(lang)
+    s = comparison.b.scenario
+    day = generated if generated is not None else dt.datetime.now(VIETNAM_TIME).date()
+    fields = {"generated": voc.date(day, lang), "base_year": s.base_year}
+    if s.as_of is not None:
+        return voc.text("wb.dates_line_as_of", lang, as_of=voc.date(s.as_of, lang), **fields)
+    return voc.text("wb.dates_line", lang, **fields)
 
 
 def waterfall_figure(comparison: Explanation, target: str, lang: str | None = None, ax: Axes | None = None) -> Figure:
@@ -304,7 +333,8 @@ def waterfall_figure(comparison: Explanation, target: str, lang: str | None = No
         voc.term("compare.chart.after", lang),
     ]
     user_ax = ax is not None
-    fig, ax = figure_axes(ax, (max(7.0, 1.35 * len(labels) + 1.5), 5.8))
+    width_in = max(7.0, 1.35 * len(labels) + 1.5)
+    fig, ax = figure_axes(ax, (width_in, 5.8))
     start, end = row.pv_a / BILLION, row.pv_b / BILLION
     span = max([abs(start), abs(end), *(abs(float(att[g])) / BILLION for g in groups)] + [1e-9])
 
@@ -333,16 +363,25 @@ def waterfall_figure(comparison: Explanation, target: str, lang: str | None = No
     ax.yaxis.set_major_formatter(NumberFormatter(lang))
     ax.set_ylabel(plain(voc.term("chart.billion_axis", lang)))
     name = _target_name(comparison, names_b, names_a, row)
-    title = ax.set_title(wrap(voc.text("compare.chart.title", lang, target=name), 90), fontsize=11, loc="left")
-    subtitle = wrap(voc.text("compare.chart.subtitle", lang, a=comparison.a.scenario.title, b=comparison.b.scenario.title), 120)
+    # wrapped to the figure's width (about 12 characters an inch at 11 pt, 15 at 8 pt), so that no title is cut
+    title = ax.set_title(
+        wrap(voc.text("compare.chart.title", lang, target=name), int((width_in - 1.2) * 12.5)), fontsize=11, loc="left"
+    )
+    a, b = comparison.a.scenario.title, comparison.b.scenario.title
+    if a == b:  # a scenario and its own edits
+        subtitle_text = voc.text("compare.chart.subtitle_same", lang, a=a)
+    else:
+        subtitle_text = voc.text("compare.chart.subtitle", lang, a=a, b=b)
+    subtitle = wrap(subtitle_text, int(width_in * 15))
     if user_ax:
         heading_above(title, subtitle, 8)
     else:
         fig.suptitle(subtitle, fontsize=8, x=0.01, ha="left")
+    suffix = "_gap" if target == GAP else ""  # the gap between two options widens or narrows; it is not a cost
     ax.legend(
         handles=[
-            Patch(color=_COLOURS["up"], label=plain(voc.term("compare.chart.increase", lang))),
-            Patch(color=_COLOURS["down"], label=plain(voc.term("compare.chart.decrease", lang))),
+            Patch(color=_COLOURS["up"], label=plain(voc.term(f"compare.chart.increase{suffix}", lang))),
+            Patch(color=_COLOURS["down"], label=plain(voc.term(f"compare.chart.decrease{suffix}", lang))),
         ],
         fontsize=8,
         loc="best",
@@ -378,8 +417,11 @@ def explanation_markdown(comparison: Explanation, lang: str | None = None) -> st
 
     lang = voc._lang(lang)
     m = md_escape
-    frame = attribution_frame(comparison, lang)
-    lines = [f"# {m(frame.attrs['caption'])}", "", md_paragraph(attribution_text(comparison, lang)), ""]
+    frame = attribution_frame(comparison, lang, banner=comparison_banner(comparison, lang))
+    lines = [f"# {m(frame.attrs['caption'])}", "", md_paragraph(comparison_dates(comparison, lang)), ""]
+    if frame.attrs["banner"]:
+        lines += [f"**{m(frame.attrs['banner'])}**", ""]
+    lines += [md_paragraph(attribution_text(comparison, lang)), ""]
     lines += [f"*{m(frame.attrs['unit_line'])}*", "", markdown_table(frame), ""]
     lines += [f"- {md_paragraph(note)}" for note in frame.attrs["notes"]]
     changes = change_lines(comparison, lang)
@@ -420,10 +462,18 @@ def explanation_workbook(comparison: Explanation, lang: str | None = None) -> by
     span = len(targets)
     sheet.merge_range(0, 0, 0, span, frame.attrs["caption"], title)
     sheet.set_row(0, 48)
-    sheet.merge_range(1, 0, 1, span, attribution_text(comparison, lang).replace("**", ""), italic)
-    sheet.set_row(1, 15 * (len(attribution_text(comparison, lang)) // 140 + 2))
-    sheet.write_string(2, 0, frame.attrs["unit_line"], italic)
-    head = 3
+    sheet.merge_range(1, 0, 1, span, comparison_dates(comparison, lang), italic)
+    banner = comparison_banner(comparison, lang)
+    top = 2
+    if banner:  # reader-standards §7: on the page of the table
+        red = book.add_format({**base, "bold": True, "font_color": "#B00000", "text_wrap": True})
+        sheet.merge_range(top, 0, top, span, banner, red)
+        sheet.set_row(top, 15 * (len(banner) // 140 + 1) + 2)
+        top += 1
+    sheet.merge_range(top, 0, top, span, attribution_text(comparison, lang).replace("**", ""), italic)
+    sheet.set_row(top, 15 * (len(attribution_text(comparison, lang)) // 140 + 2))
+    sheet.write_string(top + 1, 0, frame.attrs["unit_line"], italic)
+    head = top + 2
     sheet.write_string(head, 0, voc.term("col.group", lang), header)
     for c, row in enumerate(targets, start=1):
         sheet.write_string(head, c, _target_name(comparison, names_b, names_a, row, short=True), header)
