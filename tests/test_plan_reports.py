@@ -126,6 +126,21 @@ def test_plan_chart_from_the_result_object(dic_plan):
     assert "plan(" in repr(dic_plan.plot)
 
 
+def test_plan_chart_into_the_callers_axes(dic_plan):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 4))
+    axes = fig.subplots(1, 3)
+    assert dic_plan.plot.plan(lang="vi", ax=axes[:2]) is fig  # one Axes per capacity, drawn where the caller says
+    assert [ax.get_title() for ax in axes[:2]] == ["Nhu cầu vCPU", "Nhu cầu lưu trữ (TB)"]
+    assert len(axes[2].patches) == 0 and not fig.legends  # the third is left alone; the legend sits by the last panel
+    assert axes[1].get_legend() is not None
+    heights = [p.get_height() for p in axes[0].patches if p.get_gid() == "plan:vcpu:outside"]
+    assert heights == [200.0]  # the same series as the chart of its own
+    with pytest.raises(ValueError, match="one panel per capacity: ax must be 2 Axes"):
+        plan_figure(dic_plan, "vi", ax=axes[0])
+
+
 def test_a_cap_no_plan_meets_leaves_the_plan_out_and_the_report_stands(tmp_path, capsys):
     """A yearly cap of 1,000,000 đồng on the DIC total: every plan must spend more in every year (2024 alone
     needs the rented rack, the migration and the current systems: well over a billion), so there is no plan;

@@ -399,14 +399,15 @@ class PlanPlots:
     def __repr__(self) -> str:
         return "charts: plan(future=None)"
 
-    def plan(self, future: str | None = None, lang: str | None = None):
+    def plan(self, future: str | None = None, lang: str | None = None, ax=None):
         """Need met by own equipment and by renting, year by year, one panel per capacity (Figure).
 
-        One figure of its own (a panel per capacity); ``future`` default the first.
+        ``future`` default the first; ``ax``: one Axes per capacity, or a new figure
+        (:func:`costmodel.reports.optimise_report.plan_figure`).
         """
         from costmodel.reports.optimise_report import plan_figure
 
-        return plan_figure(self._result, lang, future)
+        return plan_figure(self._result, lang, future, ax=ax)
 
 
 class ChoicePlots:

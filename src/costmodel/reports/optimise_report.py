@@ -15,11 +15,12 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.names import Names
-from costmodel.reports.plotting import NumberFormatter, palette, plain
+from costmodel.reports.plotting import NumberFormatter, heading_above, palette, plain
 from costmodel.reports.tables import html_table, markdown_table
 
 __all__ = ["binding_frame", "optimise_html", "optimise_markdown", "optimise_text", "outside_note", "plan_figure", "plan_frame"]
@@ -179,7 +180,7 @@ def optimise_markdown(result, lang: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def plan_figure(result, lang: str | None = None, future: str | None = None) -> Figure:
+def plan_figure(result, lang: str | None = None, future: str | None = None, ax=None) -> Figure:
     """The plan of one future (default the first) as a chart: one panel per capacity.
 
     Per year, stacked bars of the need met by own equipment and by renting, the
@@ -192,18 +193,40 @@ def plan_figure(result, lang: str | None = None, future: str | None = None) -> F
     lang : {"vi", "en"}, optional
     future : str, optional
         The future's name; default the first.
+    ax : matplotlib.axes.Axes or sequence of Axes, optional
+        Axes to draw into, one per capacity in the plan's order (a single Axes
+        when the plan has one capacity); a new figure when omitted. The legend
+        then goes to the right of the last panel and the chart's title above
+        the first panel's title.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Artists carry ``gid`` values ``plan:<capacity>:<series>`` (ids, never shown).
+        The new figure, or the figure of the first of ``ax``. Artists carry
+        ``gid`` values ``plan:<capacity>:<series>`` (ids, never shown).
+
+    Raises
+    ------
+    ValueError
+        When ``ax`` is not one Axes per capacity.
     """
     names = Names(result.scenario, lang)
     future = future or result.futures[0].name
     plan = result.plan[result.plan["future"] == future]
     capacities = list(dict.fromkeys(plan["capacity"]))
-    fig = Figure(figsize=(4.6 * max(len(capacities), 1) + 1.5, 4.6), layout="constrained")
-    axes = fig.subplots(1, max(len(capacities), 1), squeeze=False)[0]
+    own = ax is None
+    if own:
+        fig = Figure(figsize=(4.6 * max(len(capacities), 1) + 1.5, 4.6), layout="constrained")
+        axes = fig.subplots(1, max(len(capacities), 1), squeeze=False)[0]
+    else:
+        axes = [ax] if isinstance(ax, Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
+        if len(axes) != max(len(capacities), 1) or not all(isinstance(a, Axes) for a in axes):
+            given = "a single Axes" if isinstance(ax, Axes) else f"{len(axes)} item(s)"
+            raise ValueError(
+                f"plan_figure draws one panel per capacity: ax must be {len(capacities)} Axes "
+                f"({', '.join(capacities)}), {given} given"
+            )
+        fig = axes[0].figure
     own_colour, rent_colour = palette(2)
     for ax, cap in zip(axes, capacities, strict=False):
         rows = plan[plan["capacity"] == cap].sort_values("year")
@@ -261,10 +284,17 @@ def plan_figure(result, lang: str | None = None, future: str | None = None) -> F
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             legend.setdefault(label, handle)
-    fig.legend(list(legend.values()), list(legend), loc="outside lower center", ncol=min(len(legend), 5), fontsize=8)
     title = names.term("opt.chart_title")
     if len(result.futures) > 1:
         p = next(f.probability for f in result.futures if f.name == future)
         title += " - " + voc.text("opt.future_heading", names.lang, future=future, p=voc.percent(p, names.lang, 0))
-    fig.suptitle(plain(title), x=0.01, ha="left", fontsize=11)
+    if own:
+        fig.legend(list(legend.values()), list(legend), loc="outside lower center", ncol=min(len(legend), 5), fontsize=8)
+        fig.suptitle(plain(title), x=0.01, ha="left", fontsize=11)
+        return fig
+    # the caller's axes: the legend beside the last panel, the title above the first panel's title
+    axes[-1].legend(
+        list(legend.values()), list(legend), loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=8
+    )
+    heading_above(axes[0].title, title, 11)
     return fig
