@@ -242,3 +242,16 @@ def test_register_values_on_the_assumptions_sheet_have_no_english_words(rendered
             # an amount grouped the English way ("505,000"), which a Vietnamese reader takes for 505
             assert not re.search(r"(?<![\d.])[1-9]\d{0,2},\d{3}(?!\d)", body), f"{path.parent.name}: {cell!r}"
     assert seen >= 50
+
+
+def test_per_cent_cells_are_formatted_as_the_text_writes_them():
+    # reader-standards §2: "8,0 %" with a space before the sign in Vietnamese (Excel supplies the decimal comma
+    # from the reader's regional settings); the cell keeps the decimal rate, so formulas read 0.08
+    import io
+
+    result = evaluate(load_scenario(SCENARIOS / "video-conferencing.toml"))
+    for lang, expected in (("vi", '0.0"\u00a0"%'), ("en", "0.0%")):
+        book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(result, lang)))
+        formats = {c.number_format for ws in book.worksheets for row in ws.iter_rows() for c in row if "%" in c.number_format}
+        assert expected in formats, formats
+        assert all(f.endswith('"\u00a0"%') for f in formats) if lang == "vi" else all("\u00a0" not in f for f in formats)

@@ -52,6 +52,7 @@ __all__ = [
     "glossary_markdown",
     "has",
     "localise_numbers",
+    "excel_percent",
     "abbreviations_in",
     "register_unit",
     "register_value",
@@ -243,6 +244,22 @@ def percent(value: float | None, lang: str | None = None, decimals: int = 1) -> 
     if _missing(value):
         return DASH
     return number(float(value) * 100.0, decimals, lang) + _PERCENT_SIGN[lang]
+
+
+def excel_percent(decimals: int = 1, lang: str | None = None) -> str:
+    r"""The Excel number format of a per cent as :func:`percent` writes it: ``0.0"<no-break space>"%`` (vi), ``0.0%`` (en).
+
+    The value stays a decimal rate (Excel multiplies by 100 for the ``%``); the
+    Vietnamese format puts the no-break space before the sign, as the text does
+    (``8,0 %``). The separators are the reader's Excel's, from its regional settings.
+
+    Examples
+    --------
+    >>> excel_percent(1, "vi"), excel_percent(0, "en"), excel_percent(4, "vi")
+    ('0.0"\xa0"%', '0%', '0.0000"\xa0"%')
+    """
+    digits = "0" + ("." + "0" * decimals if decimals > 0 else "")
+    return digits + ('"\u00a0"%' if _lang(lang) == "vi" else "%")
 
 
 def date(value: dt.date | str | None, lang: str | None = None) -> str:

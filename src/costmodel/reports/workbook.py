@@ -69,9 +69,7 @@ __all__ = ["VIETNAM_TIME", "VND_FORMAT", "Provenance", "draft_banner", "round_vn
 #: Excel number format for VND: whole đồng, grouped by the reader's locale.
 VND_FORMAT = "#,##0"
 #: Excel number formats by vocabulary unit.
-_NUMBER_FORMATS = {
-    "%": "0.0%",
-    "1/year": "0.0%",
+_NUMBER_FORMATS = {  # per cents: voc.excel_percent, in the reader's language
     "ratio": "0.00",
     "factor": "0.000000",
     "year": "0",
@@ -143,6 +141,8 @@ class _Book:
             spec = dict(self.base)
             if unit in voc.MONEY_UNITS:
                 spec["num_format"] = VND_FORMAT
+            elif unit in ("%", "1/year"):
+                spec["num_format"] = voc.excel_percent(1, self.lang)  # 8,0 % as the text writes it
             elif unit in _NUMBER_FORMATS:
                 spec["num_format"] = _NUMBER_FORMATS[unit]
             elif unit == "dash":
@@ -927,7 +927,7 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
         ("wb.about_rounding", b.t("wb.rounding_text"), "text"),
     ]
     cells = {}
-    rate4 = b.book.add_format({**b.base, "num_format": "0.0000%", "align": "left"})
+    rate4 = b.book.add_format({**b.base, "num_format": voc.excel_percent(4, b.lang), "align": "left"})
     for r, (key, value, unit) in enumerate(rows, start=head):
         sheet.write_string(r, 0, b.t(key), b.bold)
         if unit == "rate":
