@@ -94,8 +94,20 @@ def test_estimate_by_hand_with_contingency():
     assert led.loc[led["kind"] == "contingency", "nominal"].sum() == pytest.approx(110 + 22 + 22)
     assert (result.budget.groupby("year")["nominal"].sum() == [1502, 292]).all()
     # and the text table shows the same lines in the reader's format
+    # after the total: the existing staff's pay it includes (50 a year) and the funding requested, the rest
+    staff_row, request_row = [r for r in layout if r.kind in ("staff", "request")]
+    assert staff_row.values == {2024: 50, 2025: 50} and request_row.values == {2024: 1502 - 50, 2025: 292 - 50}
     frame = estimate_frame(result, Names(result.scenario, "vi"))
-    assert frame.iloc[-1].tolist() == ["", "", "Đã có thuế GTGT", "1.502", "292", "1.794"]
+    assert frame.iloc[-3].tolist() == ["", "", "Đã có thuế GTGT", "1.502", "292", "1.794"]
+    assert frame.iloc[-2].tolist() == [
+        "",
+        "Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)",
+        "Đã có thuế GTGT",
+        "50",
+        "50",
+        "100",
+    ]
+    assert frame.iloc[-1].tolist() == ["", "Kinh phí đề nghị bố trí", "Đã có thuế GTGT", "1.452", "242", "1.694"]
 
 
 def test_without_contingency_there_is_no_contingency_line():
@@ -136,3 +148,13 @@ def test_estimate_sheet_formulas_recomputed_by_libreoffice_agree_with_the_hand_c
     assert by_title["Máy chủ"][0] == [(1000, 0, 1000), (100, 0, 100), (1100, 0, 1100)]
     assert by_title["Cộng B"][0] == [(270, 270, 540), (22, 22, 44), (292, 292, 584)]
     assert by_title["Tổng cộng"][0] == [(1370, 270, 1640), (132, 22, 154), (1502, 292, 1794)]
+    # the request row is a formula too: the total after VAT less the staff row (a SUMIF of the staff lines)
+    found = {
+        r[1]: r[3:6]
+        for r in rows
+        if r[1] in ("Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)", "Kinh phí đề nghị bố trí")
+    }
+    assert found == {
+        "Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)": (50, 50, 100),
+        "Kinh phí đề nghị bố trí": (1452, 242, 1694),
+    }

@@ -20,7 +20,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from conftest import SCENARIOS
-from costmodel import evaluate, parse_scenario
+from costmodel import evaluate, load_scenario, parse_scenario
 from costmodel.audit import UsageError, has_schedule, is_sample_usage, parse_usage, read_usage, retrospective
 from costmodel.contract import ContractError, parse_contract, read_contract
 from costmodel.findings import read_findings
@@ -28,7 +28,7 @@ from costmodel.problems import InputError
 from costmodel.reports import official
 from costmodel.reports.explanatory import DraftError, ExplanatoryInputs, explanatory_report
 from costmodel.reports.official import docx_text
-from costmodel.reports.vocabulary import entries, term
+from costmodel.reports.vocabulary import billions, entries, term
 from reader_scan import scan
 
 BANNER = "DỰ THẢO — số liệu hợp đồng và số liệu sử dụng là giả định"
@@ -661,3 +661,30 @@ def test_last_appendix_lists_every_abbreviation_the_report_uses(shipped_doc):
     roman = {w for w in words if re.fullmatch(r"[IVXLC]+", w)}
     names = {"VNPT", "VT"}  # a company; "Lưu: VT" (văn thư) is Decree 30's own form
     assert {w for w in words if w.isascii()} - roman - names - set(listed) == set()
+
+
+def test_funding_request_leaves_out_existing_staff_pay(shipped_doc):
+    # The budget table's total compares the options and includes the pay of civil servants already employed
+    # (category staff); the request to the budget is the total less that pay (a reviewer's finding: the 2024
+    # need of 11,10 tỷ đồng overstated the request by the hybrid's 202.719.348 đồng of existing salaries).
+    def whole(text: str) -> int:
+        return int(text.replace(".", ""))
+
+    table = next(t for t in shipped_doc.tables if any(r.cells[0].text == term("wb.request_total", "vi") for r in t.rows))
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    requests = [i for i, r in enumerate(rows) if r[0] == term("wb.request_total", "vi")]
+    assert len(requests) == 3  # every option has staff lines
+    for i in requests:
+        total, pay, request = rows[i - 2], rows[i - 1], rows[i]
+        assert total[0] == "Tổng cộng" and pay[0] == term("wb.staff_within", "vi")
+        for k in range(1, len(total)):
+            assert whole(request[k]) == whole(total[k]) - whole(pay[k])
+    # the hybrid's 2024 staff pay by hand from the ledger: its staff lines, rounded to the đồng one by one
+    result = evaluate(load_scenario(SCENARIOS / "video-conferencing.toml"))
+    led = result.rounded().ledger
+    staff = led[(led["option"] == "hybrid") & (led["category"] == "staff") & (led["year"] == 2024)]
+    hybrid_pay = rows[requests[2] - 1]
+    assert whole(hybrid_pay[1]) == round(float(staff["nominal"].sum())) == 202_719_348
+    proposal = next(t for t in top_paragraphs(shipped_doc) if "kinh phí đề nghị bố trí năm 2024 là" in t)
+    first = billions(whole(rows[requests[2]][1]), "vi")
+    assert f"kinh phí đề nghị bố trí năm 2024 là {first} (không gồm 202,7 triệu đồng tiền lương" in proposal

@@ -36,8 +36,11 @@ class EstimateRow:
 
     Attributes
     ----------
-    kind : {"option", "section", "category", "line", "subtotal", "total"}
-        A heading (option, budget source, category), an amount line, or a sum.
+    kind : {"option", "section", "category", "line", "subtotal", "total", "staff", "request"}
+        A heading (option, budget source, category), an amount line, or a sum;
+        after an option's total, when it has staff lines: the pay of existing
+        staff it includes (``staff``, summing the staff lines) and the funding
+        requested (``request``: the total after VAT less that pay).
     number, title : str
         The row's number ("A.1.2") and text (on the first of three lines).
     part : str or None
@@ -52,7 +55,8 @@ class EstimateRow:
         The item's place in its option (0 for a contingency line).
     sums : list of (int, int)
         For sums: ranges (first, last) of row indices whose lines of the same
-        ``part`` are added.
+        ``part`` are added; for ``request``: one pair (the total's row, the
+        staff row), the first less the second.
     """
 
     kind: str
@@ -153,6 +157,24 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
             sums("subtotal", names.text("wb.section_total", letter=letter), [block], option_no)
             sections.append(block)
         sums("total", names.term("wb.grand_total"), sections, option_no)
+        # the pay of staff already employed: a cost compared like any other, not money asked for
+        staff_items = {item.position for item in opt.items if item.category == "staff"}
+        staff_lines = [
+            (i, i + 2)
+            for i, r in enumerate(rows)
+            if r.option_no == option_no
+            and r.kind == "line"
+            and r.line == "item"
+            and r.part == PARTS[0]
+            and r.position in staff_items
+        ]
+        if staff_lines:
+            pay = {y: sum(rows[z].values[y] for _, z in staff_lines) for y in years}  # z: the line's nominal row
+            total = rows[-1]  # the option's total after VAT
+            rows.append(EstimateRow("staff", "", names.term("wb.staff_within"), "nominal", pay, option_no, sums=staff_lines))
+            request = {y: total.values[y] - pay[y] for y in years}
+            pair = [(len(rows) - 2, len(rows) - 1)]  # (total after VAT, staff): the request is their difference
+            rows.append(EstimateRow("request", "", names.term("wb.request_total"), "nominal", request, option_no, sums=pair))
     return rows
 
 
@@ -176,7 +198,7 @@ def estimate_frame(result: Evaluation, names: Names, option: str | None = None) 
     for r in estimate_layout(result, names):
         if keep is not None and r.option_no != keep:
             continue
-        if r.kind in ("option", "section", "subtotal", "total"):
+        if r.kind in ("option", "section", "subtotal", "total", "request"):
             bold.append(len(out))
         if r.part is None:
             out.append([r.number, r.title, "", *[""] * len(years), ""])

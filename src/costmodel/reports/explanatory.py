@@ -1366,7 +1366,12 @@ def _budget_table(c: _Content, d: _Data) -> None:
     years = [int(y) for y in r.scenario.years]
     rows, bold = [], []
     section = ""
-    for row in estimate_layout(r, names):
+    layout = estimate_layout(r, names)
+
+    def money_row(title: str, values: dict[int, float]) -> list[str]:
+        return [title, *[voc.money(values.get(y, 0.0), d.lang) for y in years], voc.money(sum(values.values()), d.lang)]
+
+    for row in layout:
         if row.kind == "option":
             bold.append(len(rows))
             rows.append([row.title, *[""] * (len(years) + 1)])
@@ -1375,9 +1380,11 @@ def _budget_table(c: _Content, d: _Data) -> None:
         elif row.kind in ("subtotal", "total") and row.part == "nominal":
             if row.kind == "total":
                 bold.append(len(rows))
-            title = names.term("wb.grand_total") if row.kind == "total" else section
-            amounts = [voc.money(row.values.get(y, 0.0), d.lang) for y in years]
-            rows.append([title, *amounts, voc.money(row.total, d.lang)])
+            rows.append(money_row(names.term("wb.grand_total") if row.kind == "total" else section, row.values))
+        elif row.kind in ("staff", "request"):  # existing staff's pay is compared, not requested: the request is the rest
+            if row.kind == "request":
+                bold.append(len(rows))
+            rows.append(money_row(row.title, row.values))
     columns = [d.t("expl.col_source"), *map(str, years), d.t("col.total")]
     frame = _frame(rows, columns)
     c.table(
@@ -1613,7 +1620,13 @@ def _restructuring(c: _Content, d: _Data) -> None:
 def _proposal(c: _Content, d: _Data) -> None:
     r, s, names = d.result, d.result.scenario, d.names
     best = r.summary.sort_values("rank", kind="stable").iloc[0]
-    first = r.budget[(r.budget["option"] == best["option"]) & (r.budget["year"] == s.start_year)]["nominal"].sum()
+    # the first year's funding request as the budget table has it: the estimate's total less existing staff's pay
+    number = [o.id for o in s.options].index(best["option"]) + 1
+    mine = {row.kind: row for row in estimate_layout(r, names) if row.option_no == number and row.part == "nominal"}
+    year = int(s.start_year)
+    pay = mine["staff"].values[year] if "staff" in mine else 0.0
+    first = (mine["request"] if "request" in mine else mine["total"]).values[year]
+    staff_note = d.x("expl.plan_staff_note", amount=voc.amount(pay, d.lang)) if pay else ""
     r2_best = d.restructured.summary.sort_values("rank", kind="stable").iloc[0]["option"]
     c.heading(d.t("expl.h_proposal"))
     c.heading(d.t("expl.h_plan"), level=2)
@@ -1628,6 +1641,7 @@ def _proposal(c: _Content, d: _Data) -> None:
             nominal=voc.amount(best["nominal_outlay"], d.lang),
             pv=voc.amount(best["pv_cost"], d.lang),
             first=voc.amount(first, d.lang),
+            staff=staff_note,
         )
     )
     c.paragraph(

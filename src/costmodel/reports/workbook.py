@@ -555,6 +555,7 @@ def _write_estimate(b: _Book, sheet, ledger: _Ledger) -> None:
             _write(b, sheet, r, 0, row.number, "text", True)
             sheet.merge_range(r, 1, r, ncols - 1, row.title, b.fmt("text", True))
             continue
+        bold = bold or row.kind == "request"
         label = column_header(row.part, b.lang)
         _write(b, sheet, r, 0, row.number, "text", bold)
         _write(b, sheet, r, 1, row.title, "text", bold)
@@ -573,6 +574,9 @@ def _write_estimate(b: _Book, sheet, ledger: _Ledger) -> None:
                         f'{ledger.ref("budget")},"{b.names.budget(row.budget)}",{ledger.ref("kind")},"{contingency_kind}"'
                     )
                 formula = f"=SUMIFS({ledger.ref(row.part)},{criteria},{ledger.ref('year')},{y})"
+            elif row.kind == "request":  # the option's total after VAT less its existing staff's pay
+                (total_at, staff_at), col = row.sums[0], xl_col_to_name(c)
+                formula = f"={col}{first_row + total_at + 1}-{col}{first_row + staff_at + 1}"
             else:
                 col = xl_col_to_name(c)
                 terms = []
