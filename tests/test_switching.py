@@ -141,3 +141,17 @@ def test_no_switching_value_is_ever_a_negative_price_or_rate(rent, buy, rate):
     found = table["switching_value"].dropna()
     assert (found >= 0).all()
     assert ((found >= table.loc[found.index, "search_low"]) & (found <= table.loc[found.index, "search_high"])).all()
+
+
+def test_a_rate_in_dong_per_unit_is_written_with_its_unit():
+    # the exchange rate's plausible range is 24.300-26.500 đồng per US dollar, not "24.300 đồng" (a reviewer's
+    # finding on the sensitivity sheet); an amount in đồng keeps "đồng"
+    from conftest import SCENARIOS
+    from costmodel import load_scenario
+
+    dic = load_scenario(SCENARIOS / "data-integration-center.toml")
+    assert Names(dic, "vi").input_amount("fx", 24_300) == "24.300 đồng/USD"
+    assert Names(dic, "vi").input_amount("tariff", 2_040) == "2.040 đồng/kWh"
+    assert Names(dic, "en").input_amount("fx", 24_300) == "24,300 VND/USD"
+    price = "options.rent.items[2].price"
+    assert Names(dic, "vi").input_amount(price, 505_000) == "505.000 đồng"

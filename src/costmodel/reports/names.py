@@ -132,6 +132,12 @@ class Names:
         """A value of an input in a sentence: as :meth:`input_value`, amounts followed by their unit (``đồng``)."""
         text = self.input_value(label, value)
         if self.input_unit(label) == "VND" and value is not None and math.isfinite(value):
+            ref = parse_input_label(self.scenario, label)
+            p = self.scenario.parameters.get(ref.parameter) if ref.kind == "parameter" else None
+            unit = p.unit if isinstance(p, Input) else ""
+            if "/" in unit:  # a rate in đồng per something (VND/USD, VND/kWh): its unit, not "đồng"
+                shown = voc.register_unit(unit, self.lang)
+                return f"{text} {shown if shown != unit else unit.replace('VND', self.term('unit.vnd'))}"
             return f"{text} {self.term('unit.vnd')}"
         return text
 

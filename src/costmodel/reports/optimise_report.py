@@ -97,7 +97,8 @@ def optimise_text(result, lang: str | None = None) -> str:
     lang = names.lang
     summary = result.summary()
     chosen = " + ".join(names.option(o) for o in result.chosen)
-    parts = [voc.text("opt.text.plan", lang, options=chosen, pv=voc.amount(result.expected, lang))]
+    key = "opt.text.plan" if len(result.futures) > 1 else "opt.text.plan_one"  # one future: a point estimate
+    parts = [voc.text(key, lang, options=chosen, pv=voc.amount(result.expected, lang))]
     cheapest = summary[summary["measure"] == "cheapest_option"]
     if len(result.futures) == 1:
         row = cheapest.iloc[0]
