@@ -1436,7 +1436,7 @@ def _price_table(c: _Content, d: _Data) -> None:
             if item.escalation == 0 and s.inflation:
                 notes.append(d.t("expl.price_flat"))
             # the price of the base year the estimate starts from (a price quoted in an earlier year converted)
-            base_price = voc.money(item.price * item.price_factor, d.lang)
+            base_price = voc.unit_price(item.price * item.price_factor, d.lang)
             rows.append([item.name, base_price, _price_unit(d, s, item), ", ".join(ids), "; ".join([kind, *notes])])
     columns = [d.t("expl.col_item"), d.t("expl.col_price"), d.t("expl.col_unit"), d.t("expl.col_ids"), d.t("expl.col_kind")]
     note = (

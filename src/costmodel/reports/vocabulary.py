@@ -52,6 +52,7 @@ __all__ = [
     "glossary_markdown",
     "has",
     "localise_numbers",
+    "unit_price",
     "excel_percent",
     "abbreviations_in",
     "register_unit",
@@ -229,6 +230,27 @@ def number(value: float | None, decimals: int = 0, lang: str | None = None) -> s
 def money(value: float | None, lang: str | None = None) -> str:
     """Whole đồng with grouping: ``16.332.048.783`` (vi), ``16,332,048,783`` (en)."""
     return number(value, 0, lang)
+
+
+def unit_price(value: float | None, lang: str | None = None) -> str:
+    """A unit price: whole đồng as :func:`money`; with a fraction of a đồng, up to four decimals (trailing zeros dropped).
+
+    So that quantity x unit price gives the amount a table shows, rounded to the
+    đồng, for quantities up to some thousands (a price converted by a price index
+    or from USD is rarely a whole number of đồng: 82 x 37.046.688,2049 =
+    3.037.828.432,8, shown as 3.037.828.433; with two decimals the product would
+    round to 432).
+
+    Examples
+    --------
+    >>> unit_price(505000, "vi"), unit_price(37046688.20486, "vi"), unit_price(2.5, "en")
+    ('505.000', '37.046.688,2049', '2.5')
+    """
+    if _missing(value) or float(value).is_integer():
+        return money(value, lang)
+    text = number(value, 4, lang)
+    decimal = _SEPARATORS[_lang(lang)][1]
+    return text.rstrip("0").rstrip(decimal) if decimal in text else text
 
 
 def billions(value: float | None, lang: str | None = None, decimals: int = 2) -> str:

@@ -70,6 +70,7 @@ __all__ = ["VIETNAM_TIME", "VND_FORMAT", "Provenance", "draft_banner", "round_vn
 VND_FORMAT = "#,##0"
 #: Excel number formats by vocabulary unit.
 _NUMBER_FORMATS = {  # per cents: voc.excel_percent, in the reader's language
+    "price": "#,##0.####",  # a unit price with a fraction of a đồng (voc.unit_price)
     "ratio": "0.00",
     "factor": "0.000000",
     "year": "0",
@@ -407,7 +408,10 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
         _write(b, sheet, r, col["kind"], b.names.kind(row.kind))
         _write(b, sheet, r, col["year"], int(row.year), "year")
         _write(b, sheet, r, col["quantity"], float(row.quantity), "number")
-        _write(b, sheet, r, col["unit_price"], row.unit_price, "VND")
+        # a unit price with a fraction of a đồng (a USD price at the exchange rate) shows it, so that quantity x
+        # price x periods reproduces the amount when the appraiser multiplies
+        price_unit = "VND" if float(row.unit_price).is_integer() else "price"
+        _write(b, sheet, r, col["unit_price"], row.unit_price, price_unit)
         amount_row = row.kind in ("contingency", "residual")
         _write(
             b,
