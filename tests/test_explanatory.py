@@ -469,6 +469,14 @@ def test_figures_published_after_the_as_of_date_are_said_so(shipped_doc):
     assert "Chỉ số giá tiêu dùng năm 2024 được công bố ngày 06/01/2025, sau thời điểm số liệu (30/04/2024)" in text
     # the FX rate of 31/12/2024 (EC9) behind USD prices
     assert "giá cập nhật năm 2024 (EC9: nguồn ngày 31/12/2024)" in text
+    # a derived figure is as recent as its ingredients: the staff cost (STAFF-CIVIL) is computed from the pay scale
+    # (PAY-A1-LOADED), itself from the base salary in force from 01/07/2024 (PAY-BASE-2024, source of 05/07/2024)
+    assert "STAFF-CIVIL (nguồn ngày 05/07/2024, số liệu cập nhật năm 2024)" in text
+    assert "giá cập nhật năm 2024 (STAFF-CIVIL: nguồn ngày 05/07/2024)" in text
+    # an assumption citing a later statistic as its reason is not an updated figure (flat prices, the 2024 CPI)
+    assert "PRICE-FLAT (nguồn ngày" not in text
+    # one year of the index: "năm 2024", not "các năm 2024"
+    assert "các năm 2024 được công bố" not in text
 
 
 # --- PDF ------------------------------------------------------------------------------------------------------

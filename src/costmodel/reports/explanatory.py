@@ -387,10 +387,24 @@ class _Data:
         row = self.row(ids[0]) if ids else None
         return row is not None and row["type"] == "assumption"
 
-    def source_date(self, rid: str) -> dt.date | None:
-        """The latest dd/mm/yyyy date written in a register row's source."""
+    def source_date(self, rid: str, _seen: frozenset[str] = frozenset()) -> dt.date | None:
+        """The latest dd/mm/yyyy date written in a register row's source or, for a derived row, its ingredients'.
+
+        A figure derived from others (register type ``derived``) is as recent as
+        its newest ingredient: the staff cost (STAFF-CIVIL) is computed from the
+        loaded pay scale (PAY-A1-LOADED), itself from the base salary in force from
+        01/07/2024 (PAY-BASE-2024). An assumption that only cites a row as its
+        reason (flat prices citing the 2024 CPI) takes no date from it.
+        """
         row = self.row(rid)
-        return _latest_date(str(row["source"])) if row is not None else None
+        if row is None or rid in _seen:
+            return None
+        source = str(row["source"])
+        dates = [_latest_date(source)]
+        if row["type"] == "derived":
+            dates += [self.source_date(cited, _seen | {rid}) for cited in cited_ids(source)]
+        found = [x for x in dates if x is not None]
+        return max(found) if found else None
 
     def late(self, ids: Sequence[str]) -> list[tuple[str, dt.date]]:
         """Cited register rows whose source is dated after the as-of date."""
@@ -1446,7 +1460,8 @@ def _price_table(c: _Content, d: _Data) -> None:
     )
     if late_years:
         years = ", ".join(str(y) for y in sorted(late_years))
-        note += " " + d.x("expl.late_index_note", years=years)
+        key = "expl.late_index_note" if len(late_years) > 1 else "expl.late_index_note_one"  # "các năm" for several
+        note += " " + d.x(key, years=years)
     c.table(
         _frame(rows, columns),
         d.t("expl.price_table"),
