@@ -92,6 +92,7 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
             textcoords="offset points",
             xytext=(6, 6),
             fontsize=8,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},  # legible over a line
         )
     _year_axis(ax, result.scenario.years)
     ax.yaxis.set_major_formatter(NumberFormatter(names.lang))
@@ -99,7 +100,8 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
     ax.set_ylabel(names.term("chart.billion_axis"))
     ax.set_title(names.term("chart.cumulative_title"), loc="left", fontsize=11)
     ax.grid(color="#DDDDDD", lw=0.6)
-    ax.legend(fontsize=8)
+    # below the axes: options' names are long, and inside the axes the legend hid the first years' lines
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.12), borderaxespad=0.0, frameon=False)
     return fig
 
 
