@@ -158,3 +158,51 @@ def test_estimate_sheet_formulas_recomputed_by_libreoffice_agree_with_the_hand_c
         "Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)": (50, 50, 100),
         "Kinh phí đề nghị bố trí": (1452, 242, 1694),
     }
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_the_appraiser_changes_the_discount_rate_and_every_present_value_follows(tmp_path):
+    # the reviewer's finding: the ledger's discount factors were typed values, so a new rate on the Thông tin sheet
+    # moved the equivalent annual cost but not the present value. Each factor is now (1 + rate)^(-t) with t in its
+    # own column; set 10 % in the workbook, recompute in LibreOffice, compare with the engine run at 10 % (the
+    # ledger's lines rounded to the đồng one by one, as the sheet does).
+    data = make_scenario(
+        [
+            {
+                "id": "pa",
+                "name": "Phương án thử",
+                "items": [
+                    {"name": "Máy chủ", "category": "equipment", "price": 1_000_000, "per": "once"},
+                    {"name": "Thuê", "category": "service", "price": 20_000, "per": "month", "from": "2024-10"},
+                ],
+            }
+        ],
+        end_year=2026,
+        vat=0.10,
+    )
+    data["scenario"]["discount_rate"] = 0.08
+    data["scenario"]["timing"] = "mid"
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(workbook_bytes(evaluate(parse_scenario(data)), "vi"))
+    book = openpyxl.load_workbook(path)
+    about = book["Thông tin"]
+    rate = next(row[1] for row in about.iter_rows() if row[0].value == "Tỷ lệ chiết khấu danh nghĩa (/năm)")
+    assert rate.value == 0.08
+    rate.value = 0.10
+    book.save(path)
+    recomputed = openpyxl.load_workbook(recalculate_with_libreoffice(path), data_only=True)
+    ledger = [r for r in recomputed["Sổ dòng tiền"].iter_rows(values_only=True)]
+    head = next(i for i, r in enumerate(ledger) if r[0] == "PA số")
+    columns = list(ledger[head])
+    t_col, f_col = columns.index("Thời điểm phát sinh t (năm)"), columns.index("Hệ số chiết khấu")
+    rows = [r for r in ledger[head + 1 :] if r[0] is not None]
+    # 2024 service from October: mid-point of October-December, t = (9 + 12) / 24 = 0,875
+    assert sorted({round(r[t_col], 6) for r in rows}) == [0.5, 0.875, 1.5, 2.5]
+    for r in rows:
+        assert r[f_col] == pytest.approx(1.1 ** -r[t_col], rel=1e-12)
+    data["scenario"]["discount_rate"] = 0.10
+    expected = evaluate(parse_scenario(data)).rounded().summary.loc[0, "pv_cost"]
+    summary = [r for r in recomputed["Tổng hợp"].iter_rows(values_only=True)]
+    shead = next(i for i, r in enumerate(summary) if r[0] == "Xếp hạng")
+    pv = summary[shead + 1][list(summary[shead]).index("Giá trị hiện tại của chi phí")]
+    assert pv == pytest.approx(expected, abs=0.5)

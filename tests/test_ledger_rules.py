@@ -461,6 +461,7 @@ def test_ledger_has_exactly_the_contract_columns_and_no_zero_rows():
         "vat",
         "nominal",
         "real",
+        "t",
         "discount_factor",
         "present_value",
         "source",

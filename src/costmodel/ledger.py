@@ -51,6 +51,7 @@ LEDGER_COLUMNS = [
     "vat",
     "nominal",
     "real",
+    "t",
     "discount_factor",
     "present_value",
     "source",
@@ -264,9 +265,13 @@ def build_ledger(scenario: Scenario, values: InputValues | None = None) -> pd.Da
     """Build the cash-flow ledger of every option of a scenario (one draw).
 
     Discounting (NIST Handbook 135; OMB A-94 App. B): ``t = (y - base_year)
-    + {start: 0, mid: 0.5, end: 1}[timing]``, ``discount_factor = (1 + r) **
-    -t``, ``present_value = nominal * discount_factor``. The residual row uses
-    ``t = end_year - base_year + 1`` (the end of the horizon). Real-terms
+    + offset``, the offset placing the timing convention inside the item's
+    months in service in year ``y`` (``start: (f - 1)/12``, ``mid: (f - 1 +
+    l)/24``, ``end: l/12``; a whole year ``{start: 0, mid: 0.5, end: 1}``),
+    ``discount_factor = (1 + r) ** -t``, ``present_value = nominal *
+    discount_factor``; ``t`` is kept in the ledger [years from the start of
+    the base year]. The residual row uses ``t = end_year - base_year + 1``
+    (the end of the horizon). Real-terms
     amount ``real = nominal / (1 + inflation) ** (y - base_year)``.
 
     Parameters
@@ -324,6 +329,7 @@ def _build_ledger(scenario: Scenario, values: InputValues | None) -> pd.DataFram
         columns["vat"].append(float(nominal - before))
         columns["nominal"].append(float(nominal))
         columns["real"].append(float(nominal / deflator[i]))
+        columns["t"].append(float(t))
         columns["discount_factor"].append(df)
         columns["present_value"].append(float(nominal * df))
         columns["source"].append(item.source)
@@ -361,7 +367,7 @@ def _build_ledger(scenario: Scenario, values: InputValues | None) -> pd.DataFram
                 )
     ledger = pd.DataFrame(columns)
     ledger["year"] = ledger["year"].astype("int64")
-    for col in ("quantity", "unit_price", "periods", "before_vat", "vat", "nominal", "real", "discount_factor", "present_value"):
+    for col in LEDGER_COLUMNS[6:-1]:  # quantity ... present_value
         ledger[col] = ledger[col].astype("float64")
     return ledger
 

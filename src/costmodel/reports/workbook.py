@@ -71,6 +71,7 @@ VND_FORMAT = "#,##0"
 #: Excel number formats by vocabulary unit.
 _NUMBER_FORMATS = {  # per cents: voc.excel_percent, in the reader's language
     "price": "#,##0.####",  # a unit price with a fraction of a đồng (voc.unit_price)
+    "timing": "0.0000",  # t, years from the start of the base year
     "ratio": "0.00",
     "factor": "0.000000",
     "year": "0",
@@ -322,7 +323,7 @@ def workbook_bytes(
 
     rate_cell, n_cell = _write_about(b, sheets["about"])
     about = _quote(sheet_names["about"])
-    ledger = _write_ledger(b, sheets["ledger"])
+    ledger = _write_ledger(b, sheets["ledger"], f"{about}!{rate_cell}")
     ledger.sheet = _quote(sheet_names["ledger"])
     _write_summary(b, sheets["summary"], ledger, f"{about}!{rate_cell}", f"{about}!{n_cell}")
     _write_estimate(b, sheets["estimate"], ledger)
@@ -367,9 +368,15 @@ class _Ledger:
         return out
 
 
-def _write_ledger(b: _Book, sheet) -> _Ledger:
+def _write_ledger(b: _Book, sheet, rate_ref: str | None = None) -> _Ledger:
+    """The ledger sheet; with ``rate_ref`` (the discount rate's cell), each discount factor is ``(1 + rate)^-t``.
+
+    The factor is a formula only where it gives the engine's factor (to 1e-12):
+    a scenario whose discount rate varies by draw or year keeps the values.
+    """
     s = b.result.scenario
     led = b.result.ledger
+    rate = float(s.discount_rate)
     head = _title_block(b, sheet, "wb.title_ledger", "wb.unit_line_mixed")
     headers = [
         b.t("wb.option_no"),
@@ -426,7 +433,14 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
         sheet.write_formula(r, col["vat"], vat, b.fmt("VND"), nominal - before)
         _write(b, sheet, r, col["nominal"], nominal, "VND")
         _write(b, sheet, r, col["real"], row.real, "VND")
-        _write(b, sheet, r, col["discount_factor"], float(row.discount_factor), "factor")
+        _write(b, sheet, r, col["t"], float(row.t), "timing")
+        factor = float(row.discount_factor)
+        if rate_ref is not None and math.isclose((1.0 + rate) ** -float(row.t), factor, rel_tol=1e-12, abs_tol=0.0):
+            # the appraiser can change the rate on the Thông tin sheet and see every present value follow
+            t_cell = xl_rowcol_to_cell(r, col["t"])
+            sheet.write_formula(r, col["discount_factor"], f"=(1+{rate_ref})^(-{t_cell})", b.fmt("factor"), factor)
+        else:
+            _write(b, sheet, r, col["discount_factor"], factor, "factor")
         formula = f"=ROUND({xl_rowcol_to_cell(r, col['nominal'])}*{xl_rowcol_to_cell(r, col['discount_factor'])},0)"
         sheet.write_formula(r, col["present_value"], formula, b.fmt("VND"), pv)
         _write(b, sheet, r, col["source"], ", ".join(cited_ids(row.source)) or row.source)  # full text: Giả định
@@ -435,7 +449,7 @@ def _write_ledger(b: _Book, sheet) -> _Ledger:
         out.ranges[name] = f"{xl_rowcol_to_cell(first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
     if len(led):
         sheet.autofilter(head, 0, last, len(_LEDGER_SHEET) - 1)
-    widths = [6, 18, 6, 36, 16, 16, 12, 7, 10, 14, 13, 10, 16, 14, 16, 16, 10, 16, 24]
+    widths = [6, 18, 6, 36, 16, 16, 12, 7, 10, 14, 13, 10, 16, 14, 16, 16, 10, 10, 16, 24]
     _print_setup(b, sheet, head, widths, pages_wide=2, repeat_columns=4)
     return out
 
