@@ -255,3 +255,31 @@ def test_per_cent_cells_are_formatted_as_the_text_writes_them():
         formats = {c.number_format for ws in book.worksheets for row in ws.iter_rows() for c in row if "%" in c.number_format}
         assert expected in formats, formats
         assert all(f.endswith('"\u00a0"%') for f in formats) if lang == "vi" else all("\u00a0" not in f for f in formats)
+
+
+def test_sensitivity_sheet_central_present_values_are_the_summarys():
+    # one workbook, one figure: the tornado's central present value of each option is the Tổng hợp sheet's (lines
+    # rounded to the đồng), not the full-precision run a đồng or two away (a reviewer's finding)
+    import io
+
+    from costmodel.reports.outputs import evaluation_workbook
+    from costmodel.risk.sensitivity import sensitivity
+
+    scenario = load_scenario(SCENARIOS / "data-integration-center.toml")
+    result = evaluate(scenario)
+    sens = sensitivity(scenario, sobol=0, grid=None)
+    book = openpyxl.load_workbook(io.BytesIO(evaluation_workbook(result, "vi", sensitivity=sens)))
+    shown = result.rounded().summary.set_index("option")["pv_cost"]
+    names = {o.name: o.id for o in scenario.options}
+    rows = [r for r in book["Độ nhạy"].iter_rows(values_only=True)]
+    head = next(i for i, r in enumerate(rows) if r[0] == "Yếu tố đầu vào" and "Tại giá trị trung tâm" in r)
+    columns = list(rows[head])
+    target, central = columns.index("Phương án hoặc chênh lệch"), columns.index("Tại giá trị trung tâm")
+    checked = 0
+    for r in rows[head + 1 :]:
+        if r[0] is None:
+            break
+        if r[target] in names:
+            assert r[central] == shown[names[r[target]]], r
+            checked += 1
+    assert checked >= 3

@@ -899,6 +899,30 @@ def _write_plan(b: _Book, sheet, plan) -> None:
     _print_setup(b, sheet, None, [10, 30, 14, 14, 18, 24, 22, 18])
 
 
+def _tornado_as_summary(b: _Book, tornado: pd.DataFrame) -> pd.DataFrame:
+    """The tornado table with each target's central present value as the Tổng hợp sheet shows it.
+
+    The sensitivity runs the engine at full precision; the workbook's present
+    values are sums of lines rounded to the đồng, so the two could differ by a
+    đồng or two on the same sheet. The central value shown is the summary's (an
+    option's, or the difference of two for a gap); the low and high values keep
+    the same offset, so each swing is unchanged.
+    """
+    pv = b.result.summary.set_index("option")["pv_cost"]
+    out = tornado.copy()
+    for i, row in out.iterrows():
+        target = row["target"]
+        if target in pv.index:
+            shown = float(pv[target])
+        elif row.get("minuend") in pv.index and row.get("subtrahend") in pv.index:
+            shown = float(pv[row["minuend"]] - pv[row["subtrahend"]])
+        else:
+            continue
+        shift = shown - float(row["central_pv"])
+        out.loc[i, ["central_pv", "pv_low", "pv_high"]] = [shown, float(row["pv_low"]) + shift, float(row["pv_high"]) + shift]
+    return out
+
+
 def _write_sensitivity(b: _Book, sheet, sensitivity: Mapping[str, pd.DataFrame]) -> None:
     from costmodel.reports.narrative import switching_verdict
 
@@ -912,7 +936,7 @@ def _write_sensitivity(b: _Book, sheet, sensitivity: Mapping[str, pd.DataFrame])
     tornado = sensitivity.get("tornado")
     if tornado is not None and len(tornado):
         cols = ["input", "low", "high", "target", "central_pv", "pv_low", "pv_high", "swing"]
-        r = _write_table(b, sheet, r, b.t("wb.tornado"), tornado, cols)
+        r = _write_table(b, sheet, r, b.t("wb.tornado"), _tornado_as_summary(b, tornado), cols)
     sobol = sensitivity.get("sobol")
     if sobol is not None and len(sobol):
         r = _write_table(b, sheet, r, b.t("wb.sobol"), sobol, ["target", "input", "S1", "S1_conf", "ST", "ST_conf"])
