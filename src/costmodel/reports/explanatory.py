@@ -1420,7 +1420,18 @@ def _budget_table(c: _Content, d: _Data) -> None:
 
 
 def _price_unit(d: _Data, s: Scenario, item) -> str:
-    """``đồng/điểm cầu/tháng`` when the quantity is a driver with a unit, else ``đồng/đơn vị/tháng``."""
+    """The unit of an item's price in the report's price table.
+
+    ``đồng/điểm cầu/tháng`` when the quantity is a driver with a unit; else the
+    unit of the register row the price cites first (``đồng/vCPU/tháng``,
+    ``đồng/người/tháng``) when the vocabulary names it; else ``đồng/đơn vị/tháng``.
+    """
+    if not (isinstance(item.quantity, str) and item.quantity in s.drivers and s.drivers[item.quantity].unit):
+        ids = cited_ids(item.source)
+        row = d.row(ids[0]) if ids else None
+        unit = str(row["unit"]).strip() if row is not None else ""
+        if unit.startswith("VND/") and voc.has(f"regunit.{unit}"):
+            return voc.register_unit(unit, d.lang)
     return _price_unit_in(s, item, d.lang)
 
 

@@ -685,9 +685,6 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
             voc.localise_numbers(f"{entry['id']}: {entry['source']}", b.lang),
         ]
 
-    def loc(text: str) -> str:
-        return voc.localise_numbers(text, b.lang)
-
     def describe(inp: Input | None, label: str) -> str:
         if inp is None or inp.kind == "const":
             return ""
@@ -725,7 +722,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
                     describe(p if isinstance(p, Input) else None, name),
                     None,
                     None,
-                    loc(source),
+                    source,  # the author's words, as written (their numbers are already the reader's)
                     *reg_cells(source),
                 ],
                 "text",
@@ -735,7 +732,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
         values = "; ".join(f"{y}: {n.number(v)}" for y, v in zip(s.years, drv.values, strict=True))
         rows.append(
             (
-                [b.t("wb.kind_driver"), n.driver(did), values, drv.unit, "", None, None, loc(drv.source), *reg_cells(drv.source)],
+                [b.t("wb.kind_driver"), n.driver(did), values, drv.unit, "", None, None, drv.source, *reg_cells(drv.source)],
                 "text",
             )
         )
@@ -753,7 +750,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
                         describe(inp, label),
                         item.escalation,
                         item.vat,
-                        loc(item.source),
+                        item.source,
                         *reg_cells(item.source),
                     ],
                     "VND",
