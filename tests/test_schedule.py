@@ -332,6 +332,12 @@ def test_weekly_workbook_slip_table_has_native_amounts_and_a_difference_formula(
         assert planned.number_format == "#,##0"
         assert difference.value == f"={forecast_amount.coordinate}-{planned.coordinate}"
         found.append((row[3].value, planned.value, forecast_amount.value))
+    # in words: a lower total caused by a late service is not a saving; the table says what its amounts include;
+    # the owners' "Sở TT&TT" is written as such in the Markdown, not "&amp;"
+    md = (out / "weekly-report.md").read_text(encoding="utf-8")
+    assert "Khoản giảm này là do dịch vụ mới bắt đầu muộn, không phải khoản tiết kiệm" in md
+    assert "*Đơn vị tính: đồng (đã có thuế GTGT; mỗi khoản mục gồm chi phí dự phòng" in md
+    assert "Sở TT&TT" in md and "&amp;" not in md
     expected = list(zip(slip["item"], slip["baseline"], slip["forecast"], strict=True))
     assert len(found) == len(expected)
     for (_item, planned, forecasted), (_code, baseline, forecast_value) in zip(found, expected, strict=True):

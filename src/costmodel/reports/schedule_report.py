@@ -166,7 +166,7 @@ def weekly_markdown(
     for sentence, table in _slip_sections(slips, lang):
         parts += ["", f"## {m(voc.term('slip.heading', lang))}", "", md_paragraph(sentence), ""]
         if len(table):
-            parts += [f"*{m(voc.term('wb.unit_line', lang))}*", "", markdown_table(table)]
+            parts += [f"*{m(voc.term('slip.basis', lang))}*", "", markdown_table(table)]
     parts += ["", "## " + m(voc.term("sched.tasks", lang)), "", markdown_table(_task_table(status, changes, lang)), ""]
     return "\n".join(parts)
 
@@ -199,7 +199,7 @@ def weekly_html(
     for sentence, table in _slip_sections(slips, lang):
         body.append(f"<h2>{e(voc.term('slip.heading', lang))}</h2><p>{e(sentence)}</p>")
         if len(table):
-            body.append(html_table(table, unit_line=voc.term("wb.unit_line", lang)))
+            body.append(html_table(table, unit_line=voc.term("slip.basis", lang)))
     body.append(f"<h2>{e(voc.term('sched.tasks', lang))}</h2>")
     body.append(html_table(_task_table(status, changes, lang)))
     style = (
@@ -276,7 +276,7 @@ def weekly_workbook_bytes(
         row += 1
         paragraph(_hide_stars(sentence), wrap)
         if len(slip_table):
-            sheet.write_string(row, 0, voc.term("wb.unit_line", lang), book.add_format({**base, "italic": True}))  # one line
+            sheet.write_string(row, 0, voc.term("slip.basis", lang), book.add_format({**base, "italic": True}))  # one line
             row += 1
             for c, name in enumerate(slip_table.columns):
                 spanned(row, c, str(name), header)

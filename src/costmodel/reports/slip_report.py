@@ -54,7 +54,10 @@ def slip_text(slip: Slip, lang: str | None = None) -> str:
         net = float(rows["difference"].sum())
         direction = "slip.unchanged" if abs(net) < 0.5 else ("slip.up" if net > 0 else "slip.down")
         amount = "" if direction == "slip.unchanged" else voc.amount(abs(net), names.lang)
-        parts.append(names.text("slip.net", direction=names.term(direction), amount=amount).replace("  ", " ").replace(" .", "."))
+        sentence = names.text("slip.net", direction=names.term(direction), amount=amount).replace("  ", " ").replace(" .", ".")
+        if direction == "slip.down" and any(link.months_late > 0 for link in slip.links):
+            sentence += names.term("slip.net_late_note")  # less spent because less is delivered: not an economy
+        parts.append(sentence)
     return " ".join(parts)
 
 

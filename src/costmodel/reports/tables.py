@@ -158,19 +158,27 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
 _MD_BLOCK = re.compile(r"^(?:([#+=-])|(\d+)([.)]))")
 
 
+#: An ``&`` that starts an HTML entity or character reference (CommonMark decodes those).
+_MD_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)")
+
+
 def md_escape(text: object) -> str:
     r"""A name (or any text) inside Markdown, shown as written: never HTML, never markup.
 
-    ``&``, ``<`` and ``>`` become HTML entities; a backslash, a backquote,
-    ``*``, ``_``, ``[``, ``]``, ``|`` and ``~`` are escaped with a backslash;
-    line breaks become spaces (a name cannot start a new block).
+    ``<`` and ``>`` become HTML entities, and ``&`` where it would start an
+    entity (``&amp;`` written as text stays ``&amp;``, ``Sở TT&TT`` stays as
+    written: a reader of the raw file sees no ``&amp;``); a backslash, a
+    backquote, ``*``, ``_``, ``[``, ``]``, ``|`` and ``~`` are escaped with a
+    backslash; line breaks become spaces (a name cannot start a new block).
 
     Examples
     --------
     >>> print(md_escape("<script>a|b**c**</script>"))
     &lt;script&gt;a\|b\*\*c\*\*&lt;/script&gt;
+    >>> print(md_escape("Sở TT&TT, &amp; &#38;"))
+    Sở TT&TT, &amp;amp; &amp;#38;
     """
-    text = html.escape(str(text), quote=False)
+    text = _MD_ENTITY.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_INLINE.sub(r"\\\1", text)
     return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
 
