@@ -696,3 +696,24 @@ def test_funding_request_leaves_out_existing_staff_pay(shipped_doc):
     proposal = next(t for t in top_paragraphs(shipped_doc) if "kinh phí đề nghị bố trí năm 2024 là" in t)
     first = billions(whole(rows[requests[2]][1]), "vi")
     assert f"kinh phí đề nghị bố trí năm 2024 là {first} (không gồm 202,7 triệu đồng tiền lương" in proposal
+
+
+def test_the_counterfactual_purchase_is_itemised_and_adds_up(shipped_doc):
+    # KTNN-01 asks what buying would have cost: the report shows each item (quantity, unit price, life, outlay,
+    # residual) and its totals equal the comparison's (a reviewer could not check a lump sum)
+    def whole(text: str) -> int:
+        return int(text.replace(".", ""))
+
+    table = next(t for t in shipped_doc.tables if t.rows[0].cells[-1].text == "Giá trị còn lại cuối năm 2023")
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    items, total = rows[1:-1], rows[-1]
+    assert [r[0] for r in items][:2] == ["Thiết bị điều khiển đa điểm (MCU)", "Hỗ trợ kỹ thuật và bản quyền MCU (15 %/năm)"]
+    assert sum(whole(r[5]) for r in items) == whole(total[5])
+    assert sum(whole(r[6]) for r in items if r[6] != "–") == whole(total[6])
+    paid = next(t for t in shipped_doc.tables if any(r.cells[0].text == "Chi phí nếu mua sắm và tự vận hành" for r in t.rows))
+    figures = {r.cells[0].text: r.cells[1].text for r in paid.rows}
+    assert total[5] == figures["Chi phí nếu mua sắm và tự vận hành"]
+    assert total[6] == figures["Giá trị còn lại của thiết bị nếu mua"]
+    # the room endpoints: 18 points (the rented ones), life 5 years
+    endpoint = next(r for r in items if r[0] == "Thiết bị đầu cuối phòng họp")
+    assert endpoint[1] == "18" and endpoint[4] == "5"

@@ -1162,6 +1162,67 @@ def _audit_questions(c: _Content, d: _Data) -> None:
 # -- III. the past rental ---------------------------------------------------------
 
 
+def _counterfactual_table(c: _Content, d: _Data, draft: bool) -> None:
+    """What buying instead of renting would have cost, item by item (the basis of the comparison KTNN-01 asks for).
+
+    From the past-rental scenario's ledger (lines rounded to the đồng): each item
+    of the buying option with its quantity, unit price and useful life, its
+    outlay over the period (after VAT, contingency included) and the residual
+    value credited at the end; the totals are the table above's.
+    """
+    s = d.past.scenario
+    names = Names(s, d.lang)
+    buy = d.inputs.buy
+    option = next(o for o in s.options if o.id == buy)
+    led = d.past.ledger  # d.past is rounded: lines to the đồng, as every table
+    led = led[led["option"] == buy]
+    rows = []
+    outlay_total = residual_total = 0.0
+    for item in option.items:
+        mine = led[led["item"] == item.name]
+        costs = mine[mine["kind"] != "residual"]
+        if costs.empty:
+            continue
+        first = costs[costs["kind"] == "cost"].iloc[0] if (costs["kind"] == "cost").any() else costs.iloc[0]
+        outlay = float(costs["nominal"].sum())
+        residual = -float(mine.loc[mine["kind"] == "residual", "nominal"].sum())
+        outlay_total += outlay
+        residual_total += residual
+        rows.append(
+            [
+                item.name,
+                names.number(float(first["quantity"])),
+                voc.unit_price(float(first["unit_price"]), d.lang),
+                _price_unit(d, s, item),
+                names.number(float(item.life)) if item.life else voc.DASH,
+                voc.money(outlay, d.lang),
+                voc.money(residual, d.lang) if residual else voc.DASH,
+            ]
+        )
+    totals = [voc.money(outlay_total, d.lang), voc.money(residual_total, d.lang)]
+    rows.append([names.term("wb.grand_total"), "", "", "", "", *totals])
+    columns = [
+        d.t("expl.col_item"),
+        d.t("expl.cf_col_quantity"),
+        d.t("expl.col_price"),
+        d.t("expl.col_unit"),
+        d.t("expl.cf_col_life"),
+        d.x("expl.cf_col_outlay", start=s.start_year, end=s.end_year),
+        d.x("expl.cf_col_residual", end=s.end_year),
+    ]
+    c.table(
+        _frame(rows, columns),
+        _draft_caption(d, d.x("expl.cf_table", option=option.name), draft),
+        unit_line=d.t("expl.cf_unit"),
+        bold_rows=[len(rows) - 1],
+        widths=(31, 10, 24, 17, 10, 20, 20),
+        align=("left", "right", "right", "left", "right", "right", "right"),
+        font_pt=SMALL_TABLE_PT,
+        note=d.t("expl.cf_note"),
+        cell_margin_mm=1,
+    )
+
+
 def _retrospective(c: _Content, d: _Data) -> None:
     a, v = d.audit, d.audit.value
     s = d.past.scenario
@@ -1218,6 +1279,7 @@ def _retrospective(c: _Content, d: _Data) -> None:
         unit_line=d.t("unit.table_vnd"),
         widths=(70, 30),
     )
+    _counterfactual_table(c, d, draft)
     c.image(_png(audit_figure(a, d.lang)), _draft_caption(d, d.t("expl.audit_figure"), draft))
 
     c.heading(d.t("expl.h_use"), level=2)
