@@ -146,3 +146,17 @@ def test_ioc_notebook_is_the_decision_report():
         "Đề xuất",
     ):
         assert words in html, words
+
+
+def test_first_year_request_leaves_out_existing_staff_and_its_parts_add_up():
+    # the hybrid's 2024: 9.901.322.840 investment + 1.196.647.668 recurrent, of which 202.719.348 is the pay of staff
+    # already employed (not requested); shown with the decimals it takes for the parts to add up on the page
+    from conftest import SCENARIOS
+    from costmodel import load_scenario
+
+    text = recommendation(evaluate(load_scenario(SCENARIOS / "video-conferencing.toml")).rounded(), lang="vi")
+    assert (
+        "Kinh phí đề nghị bố trí năm 2024 của phương án này là 10,895 tỷ đồng (9,901 tỷ đồng vốn đầu tư phát triển, "
+        "0,994 tỷ đồng kinh phí chi thường xuyên), không gồm 202,7 triệu đồng tiền lương cán bộ, công chức hiện có"
+    ) in text
+    assert round(9.901322840 + (1.196647668 - 0.202719348), 3) == 10.895  # the hand sum of the figures above

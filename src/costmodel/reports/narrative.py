@@ -132,13 +132,27 @@ def recommendation(
     first_year = result.budget[(result.budget["option"] == best["option"]) & (result.budget["year"] == s.start_year)]
     invest = float(first_year.loc[first_year["budget"] == "investment", "nominal"].sum())
     recurrent = float(first_year.loc[first_year["budget"] == "recurrent", "nominal"].sum())
+    # the pay of staff already employed is compared as a cost but not requested: the request leaves it out
+    led = result.ledger
+    staff = led[(led["option"] == best["option"]) & (led["year"] == s.start_year) & (led["category"] == "staff")]
+    pay = float(staff.loc[staff["budget"] == "recurrent", "nominal"].sum())
+    invest_pay = float(staff.loc[staff["budget"] == "investment", "nominal"].sum())
+    invest, recurrent = invest - invest_pay, recurrent - pay
+    pay += invest_pay
+
+    # as many decimals (2 to 4) as it takes for the parts shown to add up to the total shown (reader-standards §2)
+    def shown(value: float, decimals: int) -> int:
+        return math.floor(abs(value) / 1e9 * 10**decimals + 0.5) * (1 if value >= 0 else -1)
+
+    decimals = next((k for k in (2, 3, 4) if shown(invest, k) + shown(recurrent, k) == shown(invest + recurrent, k)), 4)
     parts.append(
         names.text(
-            "text.budget_first_year",
+            "text.budget_first_year_staff" if pay else "text.budget_first_year",
             year=s.start_year,
-            total=voc.billions(invest + recurrent, lang),
-            invest=voc.billions(invest, lang),
-            recurrent=voc.billions(recurrent, lang),
+            total=voc.billions(invest + recurrent, lang, decimals),
+            invest=voc.billions(invest, lang, decimals),
+            recurrent=voc.billions(recurrent, lang, decimals),
+            **({"pay": voc.amount(pay, lang)} if pay else {}),
         )
     )
     prob = math.nan
