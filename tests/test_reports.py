@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -254,3 +255,23 @@ def test_charts_have_their_series():
     fig = pv_by_category_figure(result, "vi")
     assert any(a.get_gid() == "pv:equipment" for a in fig.axes[0].get_children())
     assert fig.axes[0].get_title(loc="left").startswith("Giá trị hiện tại")
+
+
+def test_ledger_unit_prices_are_whole_or_shown_with_their_fraction():
+    # a whole price under "#,##0.####" prints with a trailing separator in Excel ("15.964.416,"), and float residue
+    # (499.999.999,9999999) is a whole price: every price cell is either whole with "#,##0" or has a fraction
+    # of at least 0,00005 đồng with "#,##0.####" (a reviewer's finding)
+    for name in ("data-integration-center.toml", "video-conferencing.toml"):
+        book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(evaluate(load_scenario(SCENARIOS / name)), "vi")))
+        ledger = book["Sổ dòng tiền"]
+        head, headers = header_row(ledger, "PA số")
+        col = headers.index("Đơn giá (chưa có thuế GTGT)") + 1
+        for r in range(head + 1, ledger.max_row + 1):
+            cell = ledger.cell(row=r, column=col)
+            if not isinstance(cell.value, int | float):
+                continue
+            if cell.number_format == "#,##0":
+                assert float(cell.value).is_integer(), (name, r, cell.value)
+            else:
+                assert cell.number_format == "#,##0.####", (name, r, cell.number_format)
+                assert abs(cell.value - round(cell.value)) >= 5e-5, (name, r, cell.value)

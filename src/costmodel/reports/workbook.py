@@ -417,8 +417,11 @@ def _write_ledger(b: _Book, sheet, rate_ref: str | None = None) -> _Ledger:
         _write(b, sheet, r, col["quantity"], float(row.quantity), "number")
         # a unit price with a fraction of a đồng (a USD price at the exchange rate) shows it, so that quantity x
         # price x periods reproduces the amount when the appraiser multiplies
-        price_unit = "VND" if float(row.unit_price).is_integer() else "price"
-        _write(b, sheet, r, col["unit_price"], row.unit_price, price_unit)
+        price = float(row.unit_price)
+        if abs(price - round(price)) < 5e-5:  # whole to four decimals (float residue such as 499.999.999,9999999)
+            _write(b, sheet, r, col["unit_price"], float(round(price)), "VND")
+        else:  # shown to four decimals; never a whole number under #,##0.#### (Excel would print "15.964.416,")
+            _write(b, sheet, r, col["unit_price"], price, "price")
         amount_row = row.kind in ("contingency", "residual")
         _write(
             b,
