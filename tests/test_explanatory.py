@@ -503,6 +503,17 @@ def test_pdf_has_every_findings_row(tmp_path):
     assert "DỰ THẢO" not in whole
 
 
+@pytest.mark.skipif(official._soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice or poppler absent")
+def test_the_shipped_draft_pdf_has_no_blank_page():
+    # a page with only the draft banner and its number (a reviewer found one after the landscape findings table)
+    report = explanatory_report(shipped_inputs(), lang="vi", pdf=True)
+    out = subprocess.run(["pdftotext", "-", "-"], input=report.pdf, capture_output=True, check=True, timeout=60)
+    pages = [p for p in out.stdout.decode("utf-8").split("\f") if p.strip()]
+    banner = len(term("official.draft_banner", "vi").split())  # the header of every page, and its number
+    thin = [i + 1 for i, p in enumerate(pages) if len(p.split()) <= banner + 2]
+    assert not thin, f"pages with only the header: {thin}"
+
+
 # --- utilisation on a stated basis --------------------------------------------------------------------------------
 
 PAST = {

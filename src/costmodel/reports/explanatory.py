@@ -1101,7 +1101,7 @@ def _findings(c: _Content, d: _Data) -> None:
     c.table(
         _frame(rows, columns),
         _draft_caption(d, d.t("expl.findings_table"), False, sample=d.findings_sample),
-        widths=(13, 19, 17, 18, 15, 21, 20, 12, 15, 10),  # the deadline column fits a date (dd/mm/yyyy) on one line
+        widths=(13, 20, 17, 18, 15, 22, 20, 12, 15, 9),  # the deadline column fits a date (dd/mm/yyyy) on one line
         align=("left",) * 8 + ("center", "left"),
         font_pt=SMALL_TABLE_PT,
     )
