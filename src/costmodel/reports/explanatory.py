@@ -1538,7 +1538,7 @@ def _price_table(c: _Content, d: _Data) -> None:
     c.table(
         _frame(rows, columns),
         d.t("expl.price_table"),
-        widths=(31, 14, 14, 21, 22),
+        widths=(29, 17, 14, 20, 22),  # a converted unit price (37.046.688,2034) on one line
         align=("left", "right", "left", "left", "left"),
         bold_rows=bold,
         font_pt=9,
