@@ -973,7 +973,7 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
         ("wb.about_rounding", b.t("wb.rounding_text"), "text"),
     ]
     cells = {}
-    rate4 = b.book.add_format({**b.base, "num_format": voc.excel_percent(4, b.lang), "align": "left"})
+    rate4 = b.book.add_format({**b.base, "num_format": voc.excel_percent(2, b.lang), "align": "left"})
     for r, (key, value, unit) in enumerate(rows, start=head):
         sheet.write_string(r, 0, b.t(key), b.bold)
         if unit == "rate":
