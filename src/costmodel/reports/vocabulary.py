@@ -401,6 +401,11 @@ def localise_numbers(text: str, lang: str | None = None) -> str:
 
     >>> localise_numbers("quangbinh.gov.vn (Decision 2326/QĐ-UBND, 11/7/2019)", "vi")
     'quangbinh.gov.vn (Quyết định 2326/QĐ-UBND, 11/7/2019)'
+
+    Amounts abbreviated the English way take the reader's words:
+
+    >>> localise_numbers("5.518 % x 14.58 bn VND; SSD (4.6 M) per TB", "vi")
+    '5,518 % x 14,58 tỷ đồng; SSD (4,6 triệu) per TB'
     """
     if _lang(lang) != "vi":
         return text
@@ -409,7 +414,10 @@ def localise_numbers(text: str, lang: str | None = None) -> str:
         return m.group(1).replace(",", "\0").replace(".", ",").replace("\0", ".")
 
     text = _LEGAL_TYPE.sub(lambda m: _LEGAL_WORDS[m.group(1)] + m.group(2), text)
-    return _ENGLISH_NUMBER.sub(swap, text)
+    text = _ENGLISH_NUMBER.sub(swap, text)
+    # amounts abbreviated the English way: "14,58 bn VND" -> "14,58 tỷ đồng", "4,6 M" -> "4,6 triệu"
+    text = _BN_VND.sub(r"\1 tỷ đồng", text)
+    return _MILLION.sub(r"\1 triệu", text)
 
 
 _NUM = r"-?\d+(?:\.\d+)?"
@@ -511,6 +519,9 @@ def abbreviations_in(texts: Iterable[str], lang: str | None = None) -> list[tupl
             found.append((abbr, getattr(entry, lang)))
     return sorted(found, key=lambda pair: (pair[0].casefold(), pair[0]))
 
+
+_BN_VND = re.compile(r"(\d) ?bn VND\b")
+_MILLION = re.compile(r"(\d) ?M\b(?! ?VND/)")
 
 #: Vietnamese names of legal document types quoted in English sources ("Decision 2326/QĐ-UBND").
 _LEGAL_WORDS = {

@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -652,6 +653,13 @@ def _register_value(b: _Book, entry: dict) -> str:
     return voc.register_value(entry["id"], entry["value"], entry["unit"], b.lang)
 
 
+def _option_names(b: _Book, text: str) -> str:
+    """A register text with "option <id>" of this scenario written as the option's name (``phương án Mua sắm …``)."""
+    for opt in b.result.scenario.options:
+        text = re.sub(rf"\boptions? {re.escape(opt.id)}\b", b.t("wb.option_named", name=opt.display_name), text)
+    return text
+
+
 def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
     s = b.result.scenario
     n = b.names
@@ -685,7 +693,7 @@ def _write_inputs(b: _Book, sheet, register: pd.DataFrame | None) -> None:
             ", ".join(ids),
             _register_value(b, entry),
             *(b.t(k) if voc.has(k) else entry[k.split(".")[0]] for k in kinds),
-            voc.localise_numbers(f"{entry['id']}: {entry['source']}", b.lang),
+            voc.localise_numbers(_option_names(b, f"{entry['id']}: {entry['source']}"), b.lang),
         ]
 
     def describe(inp: Input | None, label: str) -> str:
