@@ -728,3 +728,16 @@ def test_the_counterfactual_purchase_is_itemised_and_adds_up(shipped_doc):
     # the room endpoints: 18 points (the rented ones), life 5 years
     endpoint = next(r for r in items if r[0] == "Thiết bị đầu cuối phòng họp")
     assert endpoint[1] == "18" and endpoint[4] == "5"
+
+
+def test_past_staff_cost_uses_the_base_salary_of_the_time(shipped_doc):
+    # 2021-06/2023: base salary 1.490.000 (Decree 38/2019/NĐ-CP), from 07/2023: 1.800.000 (Decree 24/2023/NĐ-CP);
+    # step 5 of the A1 scale (coefficient 3,66), loaded x 1,315 (PAY-A1-LOADED): 7.171.221 and 8.663.220 a month.
+    # By hand: 30 months x 7.171.221 = 215.136.630; 6 months x 8.663.220 = 51.979.320 (no VAT on salaries).
+    assert round(3.66 * 1_490_000 * 1.315) == 7_171_221 and round(3.66 * 1_800_000 * 1.315) == 8_663_220
+    table = next(t for t in shipped_doc.tables if t.rows[0].cells[-1].text == "Giá trị còn lại cuối năm 2023")
+    staff = {r.cells[0].text: r.cells[5].text for r in table.rows if r.cells[0].text.startswith("Kỹ thuật viên")}
+    assert staff == {
+        "Kỹ thuật viên vận hành (1 FTE), lương cơ sở 1.490.000 đồng": "215.136.630",
+        "Kỹ thuật viên vận hành (1 FTE), lương cơ sở 1.800.000 đồng": "51.979.320",
+    }
