@@ -283,3 +283,24 @@ def test_sensitivity_sheet_central_present_values_are_the_summarys():
             assert r[central] == shown[names[r[target]]], r
             checked += 1
     assert checked >= 3
+
+
+def test_a_chart_whose_labels_leave_no_room_is_still_written_without_a_warning():
+    # fuzz case scenario 686004710: an escalation of 0x7FFF_FFFF_FFFF_FFFF a year gave amounts near 1e74 đồng; the
+    # y tick labels were wider than the figure and matplotlib's constrained layout gave up with a warning. The
+    # chart is written with the default margins instead (absurd inputs, unreadable but harmless output).
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    from costmodel.reports.outputs import figure_files
+
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    ax.set_yticks([0, 1], ["9" * 400, "8" * 400])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        files = figure_files(fig, "c")
+    assert not caught, [str(w.message) for w in caught]
+    assert files["c.png"].startswith(b"\x89PNG") and b"<svg" in files["c.svg"]

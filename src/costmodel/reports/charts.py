@@ -9,6 +9,7 @@ reader's language, numbers with the reader's decimal comma. Artists carry
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -65,7 +66,11 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
         The new figure, or the figure of ``ax``.
     """
     names = Names(result.scenario, lang)
-    fig, ax = figure_axes(ax, (9, 5.5))
+    # the legend goes below the axes: each option's name wrapped to the figure's width, the figure as much
+    # taller as the legend has lines (a long or many names never squeeze the axes away)
+    labels = {opt.id: textwrap.fill(plain(opt.name), 110) for opt in result.scenario.options}
+    legend_lines = sum(label.count("\n") + 1 for label in labels.values())
+    fig, ax = figure_axes(ax, (9, 5.5 + 0.2 * legend_lines))
     cum = result.cumulative
     for opt in result.scenario.options:
         rows = cum[cum["option"] == opt.id]
@@ -73,7 +78,7 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
             rows["year"],
             rows["cumulative_nominal"] / BILLION,
             marker="o",
-            label=plain(opt.name),
+            label=labels[opt.id],
             gid=f"cumulative:{opt.id}",
         )
     for r in crossovers(cum).itertuples(index=False):

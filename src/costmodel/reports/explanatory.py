@@ -1603,7 +1603,8 @@ def _peers(c: _Content, d: _Data) -> None:
     for metric, group in d.positions.groupby("metric", sort=False):
         rows = []
         for p in peers[peers["metric"] == metric].sort_values("value_at_base").itertuples(index=False):
-            rows.append([p.place, str(p.year), voc.money(p.value, d.lang), voc.money(p.value_at_base, d.lang), voc.localise_numbers(p.source, d.lang)])
+            source = voc.localise_numbers(p.source, d.lang)  # Quyết định, not Decision
+            rows.append([p.place, str(p.year), voc.money(p.value, d.lang), voc.money(p.value_at_base, d.lang), source])
         for pos in group.itertuples(index=False):
             rows.append(
                 [

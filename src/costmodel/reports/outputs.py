@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import numbers
 import os
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -136,7 +137,19 @@ def figure_files(fig, stem: str) -> dict[str, bytes]:
     with plain_rc():
         for ext in ("png", "svg"):
             buffer = io.BytesIO()
-            fig.savefig(buffer, format=ext, dpi=150 if ext == "png" else None, metadata={"Date": None} if ext == "svg" else None)
+            options = {"format": ext, "dpi": 150 if ext == "png" else None, "metadata": {"Date": None} if ext == "svg" else None}
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                fig.savefig(buffer, **options)
+            collapsed = [w for w in caught if "axes sizes collapsed" in str(w.message)]
+            for w in caught:
+                if w not in collapsed:  # every other warning is the caller's to see
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            if collapsed:
+                # labels too wide for any layout (amounts of absurd size): the default margins, drawn as they fall
+                fig.set_layout_engine("none")
+                buffer = io.BytesIO()
+                fig.savefig(buffer, **options)
             out[f"{stem}.{ext}"] = buffer.getvalue()
             # the layout is solved once, at the first save; the second format reuses it (a chart is laid out
             # in inches, so the PNG's 150 dpi and the SVG's 72 dpi give the same positions)
