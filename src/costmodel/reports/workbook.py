@@ -974,8 +974,8 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
         ("wb.about_rate", s.discount_rate, "rate"),
         ("wb.about_years", s.n_years, "count"),
         ("wb.about_currency", b.t("unit.vnd"), "text"),
-        ("wb.about_draws", voc.number(p.draws, 0, b.lang) if p.draws is not None else voc.DASH, "text"),
-        ("wb.about_seed", str(p.seed) if p.seed is not None else voc.DASH, "text"),
+        ("wb.about_draws", p.draws if p.draws is not None else voc.DASH, "count" if p.draws is not None else "text"),
+        ("wb.about_seed", p.seed if p.seed is not None else voc.DASH, "year" if p.seed is not None else "text"),
         ("wb.about_edits", "\n".join(edits) if edits else b.t("wb.about_none"), "text"),
         ("wb.about_convention", b.t("wb.convention_text", base=s.base_year, end=s.end_year), "text"),
         ("wb.about_rounding", b.t("wb.rounding_text"), "text"),
@@ -988,6 +988,8 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
             sheet.write_number(r, 1, float(value), rate4)
         elif unit == "text":
             sheet.write_string(r, 1, str(value), b.wrap)
+        elif unit == "count":  # a number of draws: grouped as the reader writes it
+            sheet.write_number(r, 1, float(value), b.book.add_format({**b.base, "align": "left", "num_format": "#,##0"}))
         else:
             sheet.write_number(r, 1, float(value), b.book.add_format({**b.base, "align": "left"}))
         cells[key] = xl_rowcol_to_cell(r, 1, True, True)
