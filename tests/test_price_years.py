@@ -133,7 +133,7 @@ def test_flat_reasons_are_price_flat_and_its_dash_family():
     assert not is_flat_reason("PRICE-FLATTER") and not is_flat_reason("FLAT")
     register = read_register(REGISTER).set_index("id")
     flat = [i for i in register.index if is_flat_reason(i)]
-    assert flat == ["PRICE-FLAT", "PRICE-FLAT-TARIFF"]
+    assert flat == ["PRICE-FLAT", "PRICE-FLAT-TARIFF", "PRICE-FLAT-PAY"]
     assert all(register.loc[i, "type"] == "assumption" and register.loc[i, "note"] for i in flat)
 
 
