@@ -69,7 +69,7 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
     # the legend goes below the axes: each option's name wrapped to the figure's width, the figure as much
     # taller as the legend has lines (a long or many names never squeeze the axes away)
     labels = {opt.id: textwrap.fill(plain(opt.name), 110) for opt in result.scenario.options}
-    legend_lines = sum(label.count("\n") + 1 for label in labels.values())
+    legend_lines = sum(label.count("\n") + 1 for label in labels.values()) + len(crossovers(result.cumulative))
     fig, ax = figure_axes(ax, (9, 5.5 + 0.2 * legend_lines))
     cum = result.cumulative
     for opt in result.scenario.options:
@@ -81,7 +81,14 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
             label=labels[opt.id],
             gid=f"cumulative:{opt.id}",
         )
-    for r in crossovers(cum).itertuples(index=False):
+    points = list(crossovers(cum).itertuples(index=False))
+    for k, r in enumerate(points, start=1):
+        # the crossover is marked on the lines and said in the legend (a note beside the point covered the lines);
+        # with several, each mark carries its number, and so does its line of the legend
+        text = names.text("chart.crossover", a=names.option_short(r.overtaking), b=names.option_short(r.overtaken))
+        if len(points) > 1:
+            text = f"({k}) {text}"
+            ax.annotate(f"({k})", (r.year, r.value / BILLION), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
         ax.plot(
             [r.year],
             [r.value / BILLION],
@@ -89,15 +96,8 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
             color="black",
             markersize=10,
             linestyle="none",
+            label=textwrap.fill(plain(text), 110),
             gid=f"crossover:{r.overtaking}:{r.overtaken}",
-        )
-        ax.annotate(
-            plain(names.text("chart.crossover", a=names.option_short(r.overtaking), b=names.option_short(r.overtaken))),
-            (r.year, r.value / BILLION),
-            textcoords="offset points",
-            xytext=(6, 6),
-            fontsize=8,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},  # legible over a line
         )
     _year_axis(ax, result.scenario.years)
     ax.yaxis.set_major_formatter(NumberFormatter(names.lang))
