@@ -12,6 +12,7 @@ from conftest import SCENARIOS
 from costmodel import evaluate, load_scenario
 from costmodel.audit import read_usage, retrospective
 from costmodel.explain import compare
+from costmodel.metrics import crossovers
 from costmodel.reports.charts import audit_figure, budget_by_category_figure, cumulative_figure, pv_by_category_figure
 from costmodel.reports.compare_report import waterfall_figure
 from costmodel.reports.gantt import gantt_figure
@@ -72,8 +73,8 @@ def test_evaluation_charts_draw_into_the_given_axes(result):
 
 def test_without_ax_a_new_figure_as_before(result):
     fig = cumulative_figure(result, "vi")
-    # 9 inches wide; 5.5 high plus 0.2 for each line of the legend under the axes (one per option here)
-    lines = len(result.scenario.options)
+    # 9 inches wide; 5.5 high plus 0.2 for each line of the legend under the axes (one per option and crossover)
+    lines = len(result.scenario.options) + len(crossovers(result.cumulative))
     assert len(fig.axes) == 1 and tuple(fig.get_size_inches()) == pytest.approx((9, 5.5 + 0.2 * lines))
     fig = budget_by_category_figure(result, "vi")
     assert len(fig.axes) == len(result.scenario.options) and fig.get_suptitle() and fig.legends
