@@ -94,20 +94,21 @@ def test_estimate_by_hand_with_contingency():
     assert led.loc[led["kind"] == "contingency", "nominal"].sum() == pytest.approx(110 + 22 + 22)
     assert (result.budget.groupby("year")["nominal"].sum() == [1502, 292]).all()
     # and the text table shows the same lines in the reader's format
-    # after the total: the existing staff's pay it includes (50 a year) and the funding requested, the rest
+    # after the total: the existing staff's pay it includes (50 a year) and the funding requested, the rest,
+    # by budget source: A 1.210 / 0 (no staff there); B 292 - 50 = 242 each year
     staff_row, request_row = [r for r in layout if r.kind in ("staff", "request")]
     assert staff_row.values == {2024: 50, 2025: 50} and request_row.values == {2024: 1502 - 50, 2025: 292 - 50}
+    by_source = {r.budget: r.values for r in layout if r.kind == "request_source"}
+    assert by_source == {"investment": {2024: 1210, 2025: 0}, "recurrent": {2024: 242, 2025: 242}}
     frame = estimate_frame(result, Names(result.scenario, "vi"))
-    assert frame.iloc[-3].tolist() == ["", "", "Đã có thuế GTGT", "1.502", "292", "1.794"]
-    assert frame.iloc[-2].tolist() == [
-        "",
-        "Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)",
-        "Đã có thuế GTGT",
-        "50",
-        "50",
-        "100",
+    tail = [row[1:] for row in frame.iloc[-5:].values.tolist()]
+    assert tail == [
+        ["", "Đã có thuế GTGT", "1.502", "292", "1.794"],
+        ["Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)", "Đã có thuế GTGT", "50", "50", "100"],
+        ["Kinh phí đề nghị bố trí", "Đã có thuế GTGT", "1.452", "242", "1.694"],
+        ["– Vốn đầu tư phát triển", "Đã có thuế GTGT", "1.210", "0", "1.210"],
+        ["– Kinh phí chi thường xuyên", "Đã có thuế GTGT", "242", "242", "484"],
     ]
-    assert frame.iloc[-1].tolist() == ["", "Kinh phí đề nghị bố trí", "Đã có thuế GTGT", "1.452", "242", "1.694"]
 
 
 def test_without_contingency_there_is_no_contingency_line():
@@ -149,14 +150,18 @@ def test_estimate_sheet_formulas_recomputed_by_libreoffice_agree_with_the_hand_c
     assert by_title["Cộng B"][0] == [(270, 270, 540), (22, 22, 44), (292, 292, 584)]
     assert by_title["Tổng cộng"][0] == [(1370, 270, 1640), (132, 22, 154), (1502, 292, 1794)]
     # the request row is a formula too: the total after VAT less the staff row (a SUMIF of the staff lines)
-    found = {
-        r[1]: r[3:6]
-        for r in rows
-        if r[1] in ("Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)", "Kinh phí đề nghị bố trí")
-    }
+    wanted = (
+        "Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)",
+        "Kinh phí đề nghị bố trí",
+        "– Vốn đầu tư phát triển",
+        "– Kinh phí chi thường xuyên",
+    )
+    found = {r[1]: r[3:6] for r in rows if r[1] in wanted}
     assert found == {
         "Trong đó: lương cán bộ hiện có (không đề nghị bổ sung)": (50, 50, 100),
         "Kinh phí đề nghị bố trí": (1452, 242, 1694),
+        "– Vốn đầu tư phát triển": (1210, 0, 1210),  # Cộng A: no staff there
+        "– Kinh phí chi thường xuyên": (242, 242, 484),  # Cộng B less the staff line's SUMIF
     }
 
 

@@ -36,11 +36,13 @@ class EstimateRow:
 
     Attributes
     ----------
-    kind : {"option", "section", "category", "line", "subtotal", "total", "staff", "request"}
+    kind : {"option", "section", "category", "line", "subtotal", "total", "staff", "request", "request_source"}
         A heading (option, budget source, category), an amount line, or a sum;
         after an option's total, when it has staff lines: the pay of existing
-        staff it includes (``staff``, summing the staff lines) and the funding
-        requested (``request``: the total after VAT less that pay).
+        staff it includes (``staff``, summing the staff lines), the funding
+        requested (``request``: the total after VAT less that pay) and, per
+        budget source, its part (``request_source``: the source's subtotal
+        after VAT less its staff lines).
     number, title : str
         The row's number ("A.1.2") and text (on the first of three lines).
     part : str or None
@@ -56,7 +58,8 @@ class EstimateRow:
     sums : list of (int, int)
         For sums: ranges (first, last) of row indices whose lines of the same
         ``part`` are added; for ``request``: one pair (the total's row, the
-        staff row), the first less the second.
+        staff row), the first less the second; for ``request_source``: the
+        subtotal's row as ``(i, i)``, then the staff lines to subtract.
     """
 
     kind: str
@@ -118,6 +121,7 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
             EstimateRow("option", title=names.text("wb.estimate_option", number=option_no, name=opt.name), option_no=option_no)
         )
         sections: list[tuple[int, int]] = []
+        subtotal_after_vat: dict[str, int] = {}
         letters = iter(_LETTERS)
         for budget in BUDGETS:
             part = mine[mine["budget"] == budget]
@@ -155,6 +159,7 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
                 amounts(base, cont)
             block = (first, len(rows) - 1)
             sums("subtotal", names.text("wb.section_total", letter=letter), [block], option_no)
+            subtotal_after_vat[budget] = len(rows) - 1  # the section's subtotal after VAT (the last of its three)
             sections.append(block)
         sums("total", names.term("wb.grand_total"), sections, option_no)
         # the pay of staff already employed: a cost compared like any other, not money asked for
@@ -175,6 +180,16 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
             request = {y: total.values[y] - pay[y] for y in years}
             pair = [(len(rows) - 2, len(rows) - 1)]  # (total after VAT, staff): the request is their difference
             rows.append(EstimateRow("request", "", names.term("wb.request_total"), "nominal", request, option_no, sums=pair))
+            # the request by budget source: each section's subtotal after VAT less its own staff lines
+            for budget, at in subtotal_after_vat.items():
+                mine_staff = [(a, z) for a, z in staff_lines if rows[a].budget == budget]
+                values = {y: rows[at].values[y] - sum(rows[z].values[y] for _, z in mine_staff) for y in years}
+                title = names.text("wb.request_of_source", source=names.budget(budget))
+                rows.append(
+                    EstimateRow(
+                        "request_source", "", title, "nominal", values, option_no, budget=budget, sums=[(at, at), *mine_staff]
+                    )
+                )
     return rows
 
 

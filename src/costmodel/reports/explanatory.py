@@ -1457,7 +1457,7 @@ def _budget_table(c: _Content, d: _Data) -> None:
             if row.kind == "total":
                 bold.append(len(rows))
             rows.append(money_row(names.term("wb.grand_total") if row.kind == "total" else section, row.values))
-        elif row.kind in ("staff", "request"):  # existing staff's pay is compared, not requested: the request is the rest
+        elif row.kind in ("staff", "request", "request_source"):  # staff pay is compared, not requested: the rest is
             if row.kind == "request":
                 bold.append(len(rows))
             rows.append(money_row(row.title, row.values))

@@ -599,6 +599,14 @@ def _write_estimate(b: _Book, sheet, ledger: _Ledger) -> None:
             elif row.kind == "request":  # the option's total after VAT less its existing staff's pay
                 (total_at, staff_at), col = row.sums[0], xl_col_to_name(c)
                 formula = f"={col}{first_row + total_at + 1}-{col}{first_row + staff_at + 1}"
+            elif row.kind == "request_source":  # a source's subtotal after VAT less its own staff lines
+                col = xl_col_to_name(c)
+                (at, _), *staff_blocks = row.sums
+                terms = [f"{col}{first_row + at + 1}"]
+                for a, z in staff_blocks:
+                    top, bottom = first_row + a + 1, first_row + z + 1
+                    terms.append(f'SUMIF(${key}${top}:${key}${bottom},"{label}",{col}{top}:{col}{bottom})')
+                formula = "=" + "-".join(terms)
             else:
                 col = xl_col_to_name(c)
                 terms = []
