@@ -68,10 +68,11 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
     names = Names(result.scenario, lang)
     # the legend goes below the axes: each option's name wrapped to the figure's width, the figure as much
     # taller as the legend has lines (a long or many names never squeeze the axes away)
-    labels = {opt.id: textwrap.fill(plain(opt.name), 110) for opt in result.scenario.options}
-    legend_lines = sum(label.count("\n") + 1 for label in labels.values()) + len(crossovers(result.cumulative))
-    fig, ax = figure_axes(ax, (9, 5.5 + 0.2 * legend_lines))
     cum = result.cumulative
+    points = list(crossovers(cum).itertuples(index=False))
+    labels = {opt.id: textwrap.fill(plain(opt.name), 110) for opt in result.scenario.options}
+    legend_lines = sum(label.count("\n") + 1 for label in labels.values()) + len(points)
+    fig, ax = figure_axes(ax, (9, 5.5 + 0.2 * legend_lines))
     for opt in result.scenario.options:
         rows = cum[cum["option"] == opt.id]
         ax.plot(
@@ -81,7 +82,6 @@ def cumulative_figure(result: Evaluation, lang: str | None = None, ax: Axes | No
             label=labels[opt.id],
             gid=f"cumulative:{opt.id}",
         )
-    points = list(crossovers(cum).itertuples(index=False))
     for k, r in enumerate(points, start=1):
         # the crossover is marked on the lines and said in the legend (a note beside the point covered the lines);
         # with several, each mark carries its number, and so does its line of the legend

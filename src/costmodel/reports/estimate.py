@@ -23,7 +23,7 @@ from costmodel.reports import vocabulary as voc
 from costmodel.reports.names import Names
 from costmodel.scenario import BUDGETS
 
-__all__ = ["PARTS", "EstimateRow", "estimate_frame", "estimate_layout"]
+__all__ = ["PARTS", "EstimateRow", "estimate_frame", "estimate_layout", "first_year_request"]
 
 #: The three lines of every amount: before VAT, VAT, after VAT.
 PARTS = ("before_vat", "vat", "nominal")
@@ -105,7 +105,7 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
                 )
             )
 
-    def sums(kind: str, title: str, blocks: list[tuple[int, int]], option_no: int) -> None:
+    def sums(kind: str, title: str, blocks: list[tuple[int, int]], option_no: int, budget: str = "") -> None:
         for k, part in enumerate(PARTS):
             values = {y: 0.0 for y in years}
             for first, last in blocks:
@@ -113,7 +113,7 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
                     if r.kind == "line" and r.part == part:
                         for y in years:
                             values[y] += r.values[y]
-            rows.append(EstimateRow(kind, "", title if k == 0 else "", part, values, option_no, sums=list(blocks)))
+            rows.append(EstimateRow(kind, "", title if k == 0 else "", part, values, option_no, budget, sums=list(blocks)))
 
     for option_no, opt in enumerate(s.options, start=1):
         mine = table[table["option"] == opt.id]
@@ -158,7 +158,7 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
                 )
                 amounts(base, cont)
             block = (first, len(rows) - 1)
-            sums("subtotal", names.text("wb.section_total", letter=letter), [block], option_no)
+            sums("subtotal", names.text("wb.section_total", letter=letter), [block], option_no, budget)
             subtotal_after_vat[budget] = len(rows) - 1  # the section's subtotal after VAT (the last of its three)
             sections.append(block)
         sums("total", names.term("wb.grand_total"), sections, option_no)
@@ -191,6 +191,20 @@ def estimate_layout(result: Evaluation, names: Names) -> list[EstimateRow]:
                     )
                 )
     return rows
+
+
+def first_year_request(rows: list[EstimateRow], option_no: int, year: int) -> tuple[dict[str, float], float]:
+    """The funding an option requests in ``year`` by budget source, and the existing staff's pay it leaves out. [VND]
+
+    From the estimate's own rows: the ``request_source`` rows when the option
+    has staff lines, else each source's subtotal after VAT (nothing to leave out).
+    """
+    mine = [r for r in rows if r.option_no == option_no and r.part == "nominal"]
+    by_source = {r.budget: r.values[year] for r in mine if r.kind == "request_source"}
+    if not by_source:
+        by_source = {r.budget: r.values[year] for r in mine if r.kind == "subtotal"}
+    pay = sum(r.values[year] for r in mine if r.kind == "staff")
+    return by_source, pay
 
 
 def estimate_frame(result: Evaluation, names: Names, option: str | None = None) -> pd.DataFrame:

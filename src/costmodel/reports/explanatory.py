@@ -67,7 +67,7 @@ from costmodel.problems import InputError, Problem
 from costmodel.register import cited_ids, read_register
 from costmodel.reports import vocabulary as voc
 from costmodel.reports.charts import audit_figure, cumulative_figure
-from costmodel.reports.estimate import estimate_frame, estimate_layout
+from costmodel.reports.estimate import estimate_frame, estimate_layout, first_year_request
 from costmodel.reports.names import Names
 from costmodel.reports.narrative import recommendation
 from costmodel.reports.official import (
@@ -1711,10 +1711,8 @@ def _proposal(c: _Content, d: _Data) -> None:
     best = r.summary.sort_values("rank", kind="stable").iloc[0]
     # the first year's funding request as the budget table has it: the estimate's total less existing staff's pay
     number = [o.id for o in s.options].index(best["option"]) + 1
-    mine = {row.kind: row for row in estimate_layout(r, names) if row.option_no == number and row.part == "nominal"}
-    year = int(s.start_year)
-    pay = mine["staff"].values[year] if "staff" in mine else 0.0
-    first = (mine["request"] if "request" in mine else mine["total"]).values[year]
+    by_source, pay = first_year_request(estimate_layout(r, names), number, int(s.start_year))
+    first = sum(by_source.values())
     staff_note = d.x("expl.plan_staff_note", amount=voc.amount(pay, d.lang)) if pay else ""
     r2_best = d.restructured.summary.sort_values("rank", kind="stable").iloc[0]["option"]
     c.heading(d.t("expl.h_proposal"))

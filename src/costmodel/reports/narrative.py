@@ -16,6 +16,7 @@ import pandas as pd
 
 from costmodel.evaluation import Evaluation
 from costmodel.reports import vocabulary as voc
+from costmodel.reports.estimate import estimate_layout, first_year_request
 from costmodel.reports.names import Names
 
 __all__ = ["CLOSE_MARGIN", "CONFIDENT", "MAX_SWITCHES_QUOTED", "recommendation", "switching_verdict"]
@@ -129,16 +130,10 @@ def recommendation(
         )
     else:
         parts.append(names.text("text.recommend_single", best=best_name, pv=voc.billions(best["pv_cost"], lang)))
-    first_year = result.budget[(result.budget["option"] == best["option"]) & (result.budget["year"] == s.start_year)]
-    invest = float(first_year.loc[first_year["budget"] == "investment", "nominal"].sum())
-    recurrent = float(first_year.loc[first_year["budget"] == "recurrent", "nominal"].sum())
-    # the pay of staff already employed is compared as a cost but not requested: the request leaves it out
-    led = result.ledger
-    staff = led[(led["option"] == best["option"]) & (led["year"] == s.start_year) & (led["category"] == "staff")]
-    pay = float(staff.loc[staff["budget"] == "recurrent", "nominal"].sum())
-    invest_pay = float(staff.loc[staff["budget"] == "investment", "nominal"].sum())
-    invest, recurrent = invest - invest_pay, recurrent - pay
-    pay += invest_pay
+    # the first year's request as the estimate has it: existing staff's pay is compared as a cost, not requested
+    number = [o.id for o in s.options].index(best["option"]) + 1
+    by_source, pay = first_year_request(estimate_layout(result, names), number, int(s.start_year))
+    invest, recurrent = by_source.get("investment", 0.0), by_source.get("recurrent", 0.0)
 
     # as many decimals (2 to 4) as it takes for the parts shown to add up to the total shown (reader-standards §2)
     def shown(value: float, decimals: int) -> int:

@@ -613,27 +613,6 @@ class _Counters:
     appendices: int = 0
 
 
-def _hairline(paragraph) -> None:
-    """Make an empty paragraph 1 pt high: no spacing, exact 1 pt lines, a 1 pt paragraph mark."""
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(1)
-    ppr = paragraph._p.get_or_add_pPr()
-    mark = ppr.find(qn("w:rPr"))
-    if mark is None:
-        mark = OxmlElement("w:rPr")
-        sect = ppr.find(qn("w:sectPr"))  # the schema puts the mark's properties before the section's
-        if sect is not None:
-            sect.addprevious(mark)
-        else:
-            ppr.append(mark)
-    for tag in ("w:sz", "w:szCs"):
-        size = OxmlElement(tag)
-        size.set(qn("w:val"), "2")  # half-points
-        mark.append(size)
-
-
 def _page_setup(section, landscape: bool) -> None:
     """A4 in the given orientation with the Decree's margins and header distance."""
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -812,9 +791,6 @@ class OfficialDocument:
         def render(doc):
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             _page_setup(section, landscape)
-            # the empty paragraph that ends the previous section (it carries that section's page setup) is made 1 pt
-            # high: after a table that fills its last page, a full-height one spilled onto a blank page of its own
-            _hairline(doc.paragraphs[-1])
             # the headers stay linked to the first section's other-pages header: the banner and the page number
             section.different_first_page_header_footer = False
 

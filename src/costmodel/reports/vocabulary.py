@@ -521,7 +521,7 @@ def abbreviations_in(texts: Iterable[str], lang: str | None = None) -> list[tupl
 
 
 _BN_VND = re.compile(r"(\d) ?bn VND\b")
-_MILLION = re.compile(r"(\d) ?M\b(?! ?VND/)")
+_MILLION = re.compile(r"(\d) ?M\b")
 
 #: Vietnamese names of legal document types quoted in English sources ("Decision 2326/QĐ-UBND").
 _LEGAL_WORDS = {

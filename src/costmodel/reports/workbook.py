@@ -419,8 +419,8 @@ def _write_ledger(b: _Book, sheet, rate_ref: str | None = None) -> _Ledger:
         # a unit price with a fraction of a đồng (a USD price at the exchange rate) shows it, so that quantity x
         # price x periods reproduces the amount when the appraiser multiplies
         price = float(row.unit_price)
-        if abs(price - round(price)) < 5e-5:  # whole to four decimals (float residue such as 499.999.999,9999999)
-            _write(b, sheet, r, col["unit_price"], float(round(price)), "VND")
+        if not math.isfinite(price) or abs(price - round(price)) < 5e-5:  # whole to four decimals (499.999.999,9999999)
+            _write(b, sheet, r, col["unit_price"], float(round(price)) if math.isfinite(price) else price, "VND")
         else:  # shown to four decimals; never a whole number under #,##0.#### (Excel would print "15.964.416,")
             _write(b, sheet, r, col["unit_price"], price, "price")
         amount_row = row.kind in ("contingency", "residual")
@@ -996,6 +996,7 @@ def _write_about(b: _Book, sheet) -> tuple[str, str]:
             sheet.write_number(r, 1, float(value), rate4)
         elif unit == "text":
             sheet.write_string(r, 1, str(value), b.wrap)
+            b.remember(sheet, r, 1, str(value))  # a row as high as its text (the convention runs to several lines)
         elif unit == "count":  # a number of draws: grouped as the reader writes it
             sheet.write_number(r, 1, float(value), b.book.add_format({**b.base, "align": "left", "num_format": "#,##0"}))
         else:
